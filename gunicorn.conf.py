@@ -1,0 +1,56 @@
+"""gunicorn settings for the patient-information API (development and production alike).
+
+Reload design: the app (and so every payload) is built once in the master
+(`preload_app`), and workers fork with it ready. `kill -HUP <master>` rebuilds the
+payload store in the master (`on_reload`) *before* gunicorn forks the new workers;
+if the rebuild fails (a broken catalog), the master keeps the last good store and the
+new workers serve it, so a bad catalog never takes the service down.
+"""
+
+import os
+
+from service import reload_store
+
+
+def _environment_integer(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip() or str(default)
+    if not raw.isdigit() or int(raw) < 1:
+        raise SystemExit(f"gunicorn.conf.py: {name}={raw!r} must be a whole number >= 1")
+    return int(raw)
+
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+# WEB_CONCURRENCY is the usual name for the number of worker processes.
+workers = _environment_integer("WEB_CONCURRENCY", 2)
+# gthread: a request costs tens of microseconds, so a few threads per worker keep
+# keep-alive connections from pinning a process; see the benchmark in the README.
+worker_class = "gthread"
+threads = _environment_integer("THREADS", 4)
+preload_app = True
+wsgi_app = "service:create_app()"
+
+# Graceful stop: in-flight requests get this long after SIGTERM (match Kubernetes'
+# terminationGracePeriodSeconds).
+graceful_timeout = _environment_integer("GRACEFUL_TIMEOUT", 30)
+timeout = 30
+keepalive = 5
+
+# Request limits: oversized request lines or headers are refused by gunicorn with 400
+# before the app runs.
+limit_request_line = 4094
+limit_request_fields = 50
+limit_request_field_size = 8190
+
+# gunicorn 27's control socket (gunicornc) is off unless a path is given, so several
+# servers on one host (and a read-only container) don't fight over ~/.gunicorn.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
+
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+
+
+def on_reload(arbiter):
+    """Rebuild the payload store in the master before new workers are forked."""
+    reload_store(arbiter.app.wsgi())

@@ -1,0 +1,71 @@
+"""Multilingual patient-information API: the application factory."""
+
+from pathlib import Path
+
+from flask import Flask, request
+
+from service import config as service_config
+from service.api import meta, v1
+from service.catalogs import CatalogError
+from service.cli import register_commands
+from service.content.loader import ContentError
+from service.errors import register_error_handlers
+from service.headers import YAML, HeaderPolicy
+from service.localization import init_localization
+from service.openapi import render_document
+from service.payloads import BuildError, Payload, build_store, current_store, strong_etag
+
+
+class PatientInfoFlask(Flask):
+    """Flask, answering OPTIONS with 204, Allow and the CORS preflight headers."""
+
+    def make_default_options_response(self):
+        methods = request.url_rule.methods if request.url_rule else {"GET", "HEAD", "OPTIONS"}
+        allow = ", ".join(sorted(methods))
+        response = self.response_class(status=204, headers=current_store().policy.preflight(allow))
+        del response.headers["Content-Type"]  # a 204 has no body to describe
+        return response
+
+
+def _openapi_payload(app: Flask, policy: HeaderPolicy) -> Payload:
+    body = render_document(app)
+    etag = strong_etag(body)
+    headers = policy.cacheable(YAML, etag, ())
+    return Payload(body, "en", etag, headers, policy.not_modified(headers))
+
+
+def reload_store(app: Flask) -> bool:
+    """Rebuild the payload store from disk; keep the serving one if the rebuild fails."""
+    try:
+        app.extensions["payload_store"] = build_store(app.config)
+    except (ContentError, CatalogError, BuildError) as error:
+        app.logger.error("reload refused, still serving the previous content: %s", error)
+        return False
+    app.logger.info("reloaded content and catalogs")
+    return True
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create the app: read config, build every payload, register the blueprints.
+
+    Raises ConfigError, ContentError, CatalogError or BuildError, naming the file and
+    entry, when anything it loads is broken: it never returns a half-loaded app.
+    """
+    app = PatientInfoFlask(__name__, static_folder=None)
+    app.config.from_mapping(service_config.from_environment())
+    if config:
+        app.config.update(config)
+    for key in ("CONTENT_DIR", "TRANSLATIONS_DIR"):
+        app.config[key] = Path(app.config[key])
+    app.json.ensure_ascii = False
+
+    init_localization(app)
+    store = app.extensions["payload_store"] = build_store(app.config)
+    register_error_handlers(app)
+    app.register_blueprint(v1.bp)
+    app.register_blueprint(meta.bp)
+    if not store.policy.any_origin:
+        app.after_request(lambda response: store.policy.apply_cors_origin(response, request.origin))
+    app.extensions["openapi_document"] = _openapi_payload(app, store.policy)
+    register_commands(app)
+    return app

@@ -1,0 +1,211 @@
+"""Load the translation catalogs, check them, and measure how complete each one is.
+
+The compiled .mo is what gettext (and so Flask-Babel) reads; the .po beside it is read
+with polib for what the .mo drops: fuzzy flags, line numbers and the provenance
+headers. Start-up refuses a .mo that disagrees with its .po.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+from babel.support import Translations
+
+from service.i18n import parse_tag
+
+DOMAIN = "messages"
+TEMPLATE_NAME = f"{DOMAIN}.pot"
+# Provenance headers each catalog must carry (see TRANSLATING.md).
+TRANSLATED_BY = "X-Translated-By"
+MEDICAL_REVIEW = "X-Medical-Review"
+MEDICAL_REVIEW_DATE = "X-Medical-Review-Date"
+NO_REVIEW = "none"
+
+
+class CatalogError(ValueError):
+    """A catalog or the template is missing, unreadable or inconsistent."""
+
+
+MessageKey = tuple[str | None, str]  # (msgctxt, msgid)
+
+
+@dataclass(frozen=True)
+class MedicalReview:
+    reviewer: str | None
+    date: datetime.date | None
+
+    @property
+    def reviewed(self) -> bool:
+        return self.reviewer is not None
+
+
+@dataclass(frozen=True)
+class LanguageCatalog:
+    """One language's catalog: its translations and what the .po says about them."""
+
+    tag: str
+    po_path: Path
+    translations: Translations
+    translated: dict[MessageKey, str]
+    fuzzy: frozenset[MessageKey]
+    revision_date: str | None
+    last_translator: str | None
+    language_team: str | None
+    translated_by: str
+    medical_review: MedicalReview
+
+    def translate(self, key: MessageKey) -> str | None:
+        """The reviewed (non-fuzzy) translation of a message, or None."""
+        return self.translated.get(key)
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How many of a set of messages a catalog translates (fuzzy counts as untranslated)."""
+
+    translated: int
+    fuzzy: int
+    total: int
+
+    @property
+    def percent(self) -> float:
+        """Rounded down to one decimal, so 99.96% never shows as 100%."""
+        return (self.translated * 1000 // self.total) / 10 if self.total else 100.0
+
+    def as_dict(self) -> dict:
+        return {**vars(self), "percent": self.percent}
+
+    def meets(self, threshold_percent: int) -> bool:
+        return self.translated * 100 >= threshold_percent * self.total
+
+    @classmethod
+    def of(cls, catalog: "LanguageCatalog | None", keys) -> "Completeness":
+        """Measure a catalog over keys; None stands for the source language (all done)."""
+        keys = tuple(keys)
+        if catalog is None:
+            return cls(len(keys), 0, len(keys))
+        return cls(
+            translated=sum(key in catalog.translated for key in keys),
+            fuzzy=sum(key in catalog.fuzzy for key in keys),
+            total=len(keys),
+        )
+
+
+@dataclass(frozen=True)
+class Template:
+    """The messages every catalog should translate (translations/messages.pot)."""
+
+    keys: tuple[MessageKey, ...]
+    python_format: frozenset[MessageKey] = field(default_factory=frozenset)
+
+    def article_keys(self, slug: str) -> tuple[MessageKey, ...]:
+        """The messages of one article (their contexts start with its slug)."""
+        return tuple(key for key in self.keys if (key[0] or "").startswith(f"{slug}/"))
+
+
+def _key(entry: polib.POEntry) -> MessageKey:
+    return entry.msgctxt, entry.msgid
+
+
+def _read_po(path: Path) -> polib.POFile:
+    try:
+        return polib.pofile(str(path), encoding="utf-8", check_for_duplicates=True)
+    except (OSError, ValueError, UnicodeDecodeError) as error:
+        raise CatalogError(f"{path}: cannot be parsed: {error}") from None
+
+
+def load_template(translations_dir: Path) -> Template:
+    path = translations_dir / TEMPLATE_NAME
+    if not path.is_file():
+        raise CatalogError(f"{path}: the template is missing; run `make translations-extract`")
+    pot = _read_po(path)
+    return Template(
+        keys=tuple(_key(entry) for entry in pot if not entry.obsolete),
+        python_format=frozenset(_key(entry) for entry in pot if "python-format" in entry.flags),
+    )
+
+
+def catalog_paths(translations_dir: Path) -> dict[str, Path]:
+    """Map each catalog's BCP 47 tag to its .po file, in tag order."""
+    try:
+        paths = sorted(translations_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    except OSError as error:
+        raise CatalogError(f"{translations_dir}: cannot be read: {error.strerror}") from None
+    found = {}
+    for path in paths:
+        directory = path.parent.parent.name
+        tag = parse_tag(directory)
+        if tag is None or tag.babel_name != directory:
+            raise CatalogError(f"{path}: directory {directory!r} is not a Babel locale name")
+        found[tag.tag] = path
+    return found
+
+
+def _medical_review(path: Path, metadata: dict) -> MedicalReview:
+    reviewer = metadata.get(MEDICAL_REVIEW, "").strip()
+    if not reviewer:
+        raise CatalogError(f"{path}: header {MEDICAL_REVIEW} is missing (name, or {NO_REVIEW!r})")
+    if reviewer == NO_REVIEW:
+        return MedicalReview(None, None)
+    try:
+        date = datetime.date.fromisoformat(metadata.get(MEDICAL_REVIEW_DATE, "").strip())
+    except ValueError:
+        raise CatalogError(
+            f"{path}: header {MEDICAL_REVIEW_DATE} must be a YYYY-MM-DD date when "
+            f"{MEDICAL_REVIEW} names a reviewer"
+        ) from None
+    return MedicalReview(reviewer, date)
+
+
+def _load_mo(mo_path: Path) -> Translations:
+    if not mo_path.is_file():
+        raise CatalogError(f"{mo_path}: not compiled; run `make translations`")
+    try:
+        with mo_path.open("rb") as mo_file:
+            return Translations(mo_file, domain=DOMAIN)
+    except (OSError, ValueError, UnicodeDecodeError, IndexError) as error:
+        raise CatalogError(f"{mo_path}: corrupted compiled catalog: {error}") from None
+
+
+def load_catalog(tag: str, po_path: Path) -> LanguageCatalog:
+    """Load one language's .po and .mo; raise CatalogError naming the file and entry."""
+    po = _read_po(po_path)
+    translated, fuzzy = {}, set()
+    for entry in po:
+        if entry.obsolete or entry.msgid_plural:
+            continue
+        if entry.fuzzy:
+            fuzzy.add(_key(entry))
+        elif entry.msgstr:
+            translated[_key(entry)] = entry.msgstr
+    translated_by = po.metadata.get(TRANSLATED_BY, "").strip()
+    if not translated_by:
+        raise CatalogError(f"{po_path}: header {TRANSLATED_BY} is missing (who translated it)")
+    medical_review = _medical_review(po_path, po.metadata)
+
+    translations = _load_mo(po_path.with_suffix(".mo"))
+    for (context, msgid), msgstr in translated.items():
+        compiled = translations.pgettext(context, msgid) if context else translations.gettext(msgid)
+        if compiled != msgstr:
+            raise CatalogError(
+                f"{po_path.with_suffix('.mo')}: stale against {po_path.name} "
+                f"(entry {context or ''}|{msgid[:40]!r}); run `make translations`"
+            )
+    return LanguageCatalog(
+        tag=tag,
+        po_path=po_path,
+        translations=translations,
+        translated=translated,
+        fuzzy=frozenset(fuzzy),
+        revision_date=po.metadata.get("PO-Revision-Date") or None,
+        last_translator=po.metadata.get("Last-Translator") or None,
+        language_team=po.metadata.get("Language-Team") or None,
+        translated_by=translated_by,
+        medical_review=medical_review,
+    )
+
+
+def load_catalogs(translations_dir: Path) -> dict[str, LanguageCatalog]:
+    """Load every catalog under translations_dir, keyed by BCP 47 tag."""
+    return {tag: load_catalog(tag, path) for tag, path in catalog_paths(translations_dir).items()}

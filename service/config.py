@@ -1,0 +1,56 @@
+"""Read the service's settings from environment variables, once, at start-up."""
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPOSITORY_DIR = PACKAGE_DIR.parent
+
+
+class ConfigError(ValueError):
+    """A setting has a value the service cannot run with."""
+
+
+def _integer(environ: Mapping[str, str], name: str, default: int, minimum: int, maximum: int):
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number") from None
+    if not minimum <= value <= maximum:
+        raise ConfigError(f"{name}={value} is outside {minimum}..{maximum}")
+    return value
+
+
+def _origins(environ: Mapping[str, str]) -> tuple[str, ...]:
+    raw = environ.get("CORS_ALLOWED_ORIGINS", "*").strip() or "*"
+    if raw == "*":
+        return ("*",)
+    origins = tuple(origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip())
+    for origin in origins:
+        if not origin.startswith(("http://", "https://")) or origin == "*":
+            raise ConfigError(
+                f"CORS_ALLOWED_ORIGINS: {origin!r} is not an origin such as https://portal.example"
+            )
+    return origins
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> dict:
+    """Return the Flask config keys this service reads, from the environment."""
+    environ = os.environ if environ is None else environ
+    return {
+        "CONTENT_DIR": Path(
+            environ.get("CONTENT_DIR") or PACKAGE_DIR / "content" / "articles"
+        ).resolve(),
+        "TRANSLATIONS_DIR": Path(
+            environ.get("TRANSLATIONS_DIR") or REPOSITORY_DIR / "translations"
+        ).resolve(),
+        "CACHE_MAX_AGE": _integer(environ, "CACHE_MAX_AGE", 3600, 0, 31_536_000),
+        "CORS_ALLOWED_ORIGINS": _origins(environ),
+        "TRANSLATION_COMPLETENESS_THRESHOLD": _integer(
+            environ, "TRANSLATION_COMPLETENESS_THRESHOLD", 100, 0, 100
+        ),
+    }

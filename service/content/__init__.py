@@ -1,0 +1,1 @@
+"""Article source content: English text and metadata, one data file per article."""

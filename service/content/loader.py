@@ -1,0 +1,143 @@
+"""Load and validate article files (TOML), failing loudly with the file and entry."""
+
+import tomllib
+from pathlib import Path
+
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates_schema,
+)
+
+from service.content.model import CODE_SYSTEMS, Article, MedicalCode, Metadata, Section
+
+SLUG = validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="must be lowercase words joined by -")
+REVIEW_STATUSES = ("not_reviewed", "reviewed")
+
+
+class ContentError(ValueError):
+    """An article file is missing, malformed or inconsistent."""
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class CodeFileSchema(_Strict):
+    system = fields.String(required=True, validate=validate.OneOf(tuple(CODE_SYSTEMS)))
+    code = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    display = fields.String(required=True, validate=validate.Length(min=1))
+
+    @post_load
+    def build(self, data, **_):
+        return MedicalCode(**data)
+
+
+class MetadataFileSchema(_Strict):
+    attribution = fields.String(load_default=None)
+    source_url = fields.Url(load_default=None)
+    license = fields.String(load_default=None)
+    published = fields.Date(load_default=None)
+    modified = fields.Date(load_default=None)
+    last_reviewed = fields.Date(load_default=None)
+    review_due = fields.Date(load_default=None)
+    clinical_review = fields.String(required=True, validate=validate.OneOf(REVIEW_STATUSES))
+    reviewed_by = fields.String(load_default=None)
+    codes = fields.List(fields.Nested(CodeFileSchema), required=True)
+
+    @validates_schema
+    def review_is_consistent(self, data, **_):
+        reviewed = data["clinical_review"] == "reviewed"
+        if reviewed != bool(data.get("reviewed_by") and data.get("last_reviewed")):
+            raise ValidationError(
+                "a reviewed article names reviewed_by and last_reviewed; an unreviewed one neither",
+                "clinical_review",
+            )
+
+    @post_load
+    def build(self, data, **_):
+        return Metadata(**{**data, "codes": tuple(data["codes"])})
+
+
+class SectionFileSchema(_Strict):
+    id = fields.String(required=True, validate=SLUG)
+    heading = fields.String(load_default=None, validate=validate.Length(min=1))
+    paragraphs = fields.List(
+        fields.String(validate=validate.Length(min=1)),
+        required=True,
+        validate=validate.Length(min=1),
+    )
+    translator_note = fields.String(load_default=None)
+
+    @post_load
+    def build(self, data, **_):
+        return Section(**{**data, "paragraphs": tuple(data["paragraphs"])})
+
+
+class ArticleFileSchema(_Strict):
+    slug = fields.String(required=True, validate=SLUG)
+    title = fields.String(required=True, validate=validate.Length(min=1))
+    metadata = fields.Nested(MetadataFileSchema, required=True)
+    sections = fields.List(
+        fields.Nested(SectionFileSchema), required=True, validate=validate.Length(min=1)
+    )
+
+    @validates_schema
+    def section_ids_are_unique(self, data, **_):
+        ids = [section.id for section in data.get("sections", ())]
+        duplicated = sorted({section_id for section_id in ids if ids.count(section_id) > 1})
+        if duplicated:
+            raise ValidationError(f"duplicate section ids: {', '.join(duplicated)}", "sections")
+
+    @post_load
+    def build(self, data, **_):
+        return Article(**{**data, "sections": tuple(data["sections"])})
+
+
+def _first_error(messages, path=()):
+    """Flatten marshmallow's nested error dict to its first 'path: message'."""
+    if isinstance(messages, dict):
+        key = next(iter(messages))
+        return _first_error(messages[key], (*path, str(key)))
+    if isinstance(messages, list) and messages and not isinstance(messages[0], str):
+        return _first_error(messages[0], path)
+    text = messages[0] if isinstance(messages, list) else messages
+    return f"{'.'.join(path)}: {text}"
+
+
+def parse_article(data: bytes, filename: str) -> Article:
+    """Parse one article file's bytes; raise ContentError naming the file and entry."""
+    try:
+        raw = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ContentError(f"{filename}: not valid UTF-8 TOML: {error}") from None
+    try:
+        article = ArticleFileSchema().load(raw)
+    except ValidationError as error:
+        raise ContentError(f"{filename}: {_first_error(error.messages)}") from None
+    if Path(filename).stem != article.slug:
+        raise ContentError(f"{filename}: slug {article.slug!r} must match the file name")
+    return article
+
+
+def load_articles(content_dir: Path) -> tuple[Article, ...]:
+    """Load every *.toml article in content_dir, in file-name order."""
+    try:
+        paths = sorted(content_dir.glob("*.toml"))
+    except OSError as error:
+        raise ContentError(f"{content_dir}: cannot list articles: {error}") from None
+    if not paths:
+        raise ContentError(f"{content_dir}: no article files (*.toml)")
+    articles = []
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise ContentError(f"{path}: cannot read: {error.strerror}") from None
+        articles.append(parse_article(data, str(path)))
+    return tuple(articles)

@@ -1,0 +1,87 @@
+"""The headers every response carries (caching, CORS, security), computed once per config.
+
+With the default CORS policy (any origin) every header set here is constant, so a
+content response costs no per-request header work. With a list of origins, the one
+dynamic header (Access-Control-Allow-Origin) is added by `apply_cors_origin`.
+"""
+
+from dataclasses import dataclass
+
+JSON = "application/json; charset=utf-8"
+PROBLEM_JSON = "application/problem+json; charset=utf-8"
+YAML = "application/yaml; charset=utf-8"
+
+ALLOWED_METHODS = "GET, HEAD, OPTIONS"
+# Request headers a browser portal may send cross-origin (preflight answer).
+CORS_REQUEST_HEADERS = "Accept, Accept-Language, If-None-Match, X-Request-ID"
+CORS_EXPOSED_HEADERS = "ETag, Content-Language"
+PREFLIGHT_MAX_AGE = "86400"
+
+Headers = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class HeaderPolicy:
+    """Header sets for each kind of response, from CACHE_MAX_AGE and CORS_ALLOWED_ORIGINS."""
+
+    max_age: int
+    allowed_origins: tuple[str, ...]
+
+    @property
+    def any_origin(self) -> bool:
+        return self.allowed_origins == ("*",)
+
+    def _common(self) -> Headers:
+        cors = (
+            (
+                ("Access-Control-Allow-Origin", "*"),
+                ("Access-Control-Expose-Headers", CORS_EXPOSED_HEADERS),
+            )
+            if self.any_origin
+            else (("Access-Control-Expose-Headers", CORS_EXPOSED_HEADERS),)
+        )
+        return (("X-Content-Type-Options", "nosniff"), *cors)
+
+    def vary(self, *request_headers: str) -> str:
+        """The Vary value: what the representation depends on, plus Origin for a CORS list."""
+        names = request_headers if self.any_origin else (*request_headers, "Origin")
+        return ", ".join(names)
+
+    def cacheable(self, content_type: str, etag: str, vary: tuple[str, ...], extra=()) -> Headers:
+        """Headers of a 200 that shared caches may store."""
+        return (
+            ("Content-Type", content_type),
+            *extra,
+            ("ETag", etag),
+            ("Cache-Control", f"public, max-age={self.max_age}"),
+            *((("Vary", self.vary(*vary)),) if vary or not self.any_origin else ()),
+            *self._common(),
+        )
+
+    @staticmethod
+    def not_modified(cacheable: Headers) -> Headers:
+        """A 304 carries what RFC 9110 15.4.5 asks for (ETag, Cache-Control, Vary)."""
+        dropped = {"Content-Type", "Content-Language"}
+        return tuple((name, value) for name, value in cacheable if name not in dropped)
+
+    def uncacheable(self, content_type: str) -> Headers:
+        """Headers of errors and probes: never stored by a cache."""
+        return (("Content-Type", content_type), ("Cache-Control", "no-store"), *self._common())
+
+    def preflight(self, allow: str) -> Headers:
+        """An OPTIONS answer: the methods allowed, and a CORS preflight response."""
+        return (
+            ("Allow", allow),
+            ("Access-Control-Allow-Methods", allow),
+            ("Access-Control-Allow-Headers", CORS_REQUEST_HEADERS),
+            ("Access-Control-Max-Age", PREFLIGHT_MAX_AGE),
+            ("Cache-Control", f"public, max-age={self.max_age}"),
+            *(() if self.any_origin else (("Vary", "Origin"),)),
+            *self._common(),
+        )
+
+    def apply_cors_origin(self, response, origin: str | None):
+        """Allow a listed Origin on this response (only used with a list of origins)."""
+        if origin and origin in self.allowed_origins:
+            response.headers["Access-Control-Allow-Origin"] = origin
+        return response

@@ -1,0 +1,209 @@
+"""Generate the OpenAPI 3.1 document from the routes, their docstrings and the schemas.
+
+Each view documents its GET in its docstring; this module adds what every route
+shares (HEAD and OPTIONS operations, caching headers on 200 and 304, problem+json
+error responses) so no view repeats it.
+"""
+
+import copy
+
+import yaml
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.yaml_utils import load_operations_from_docstring
+from apispec_webframeworks.flask import FlaskPlugin
+from flask import Flask
+
+from service import schemas
+from service.content.loader import SLUG
+from service.headers import ALLOWED_METHODS
+
+EXAMPLE_SLUG = "laser-treatment-for-stretch-marks"
+EXAMPLE_SECTION = "pain"
+
+SCHEMAS = {
+    "ArticleList": schemas.ArticleListSchema,
+    "Article": schemas.ArticleSchema,
+    "SectionIndex": schemas.SectionIndexSchema,
+    "Section": schemas.SectionSchema,
+    "LanguageList": schemas.LanguageListSchema,
+    "Problem": schemas.ProblemSchema,
+    "Health": schemas.HealthSchema,
+    "Readiness": schemas.ReadinessSchema,
+}
+
+DESCRIPTION = """\
+Health articles for patients, section by section, in many languages.
+
+**Language.** Give `lang` (one BCP 47 tag) or `Accept-Language`. `lang` wins when it
+names a language we offer; otherwise `Accept-Language` is looked up range by range
+(RFC 4647, with likely scripts: `zh-CN` gets `zh-Hans`, `pt-PT` gets `pt-BR`); then
+English. Every response says what it is in: `Content-Language`, and `language`,
+`direction` and (when it differs) `requested_language` in the body. A section that is
+not completely translated is served whole in English, with its own `language: "en"`.
+
+**Caching.** Every representation has a strong `ETag`; send it back in
+`If-None-Match` for a 304. Responses carry `Cache-Control: public, max-age=...` and
+`Vary: Accept-Language`.
+
+**Errors** are RFC 9457 `application/problem+json`, in the negotiated language.
+"""
+
+_HEADER_DOCS = {
+    "ETag": "Strong validator of this representation (language included).",
+    "Cache-Control": "public, max-age=N (configurable).",
+    "Vary": "Accept-Language (and Origin when CORS origins are a list).",
+    "Content-Language": "The languages present in the body, the served one first.",
+    "Allow": "The methods this resource answers.",
+    "NoStore": "no-store: never cached.",
+}
+
+
+def _headers(*names: str) -> dict:
+    return {name: {"$ref": f"#/components/headers/{name}"} for name in names}
+
+
+def _problem(description: str) -> dict:
+    return {
+        "description": description,
+        "headers": _headers("Content-Language"),
+        "content": {"application/problem+json": {"schema": "Problem"}},
+    }
+
+
+def _register_components(spec: APISpec):
+    for name, schema in SCHEMAS.items():
+        spec.components.schema(name, schema=schema)
+    for name, description in _HEADER_DOCS.items():
+        spec.components.header(name, {"description": description, "schema": {"type": "string"}})
+    string = {"type": "string"}
+    spec.components.parameter(
+        "slug",
+        "path",
+        {
+            "description": "Article slug.",
+            "schema": {**string, "pattern": SLUG.regex.pattern},
+            "example": EXAMPLE_SLUG,
+        },
+    )
+    spec.components.parameter(
+        "section_id",
+        "path",
+        {"description": "Section id.", "schema": string, "example": EXAMPLE_SECTION},
+    )
+    spec.components.parameter(
+        "lang",
+        "query",
+        {
+            "description": "One BCP 47 tag (an underscore is accepted as a hyphen). "
+            "Empty, repeated or malformed: 400. Well-formed but not offered: "
+            "Accept-Language decides.",
+            "schema": {**string, "maxLength": 64},
+            "example": "es",
+        },
+    )
+    spec.components.parameter(
+        "accept_language",
+        "header",
+        {
+            "name": "Accept-Language",
+            "description": "Language preferences (RFC 9110); never an error.",
+            "schema": string,
+            "example": "es-MX,es;q=0.9",
+        },
+    )
+    spec.components.parameter(
+        "if_none_match",
+        "header",
+        {
+            "name": "If-None-Match",
+            "description": "ETags (weak comparison), a list, or *: 304 when one matches.",
+            "schema": string,
+        },
+    )
+    spec.components.response(
+        "NotModified",
+        {
+            "description": "The representation matches If-None-Match.",
+            "headers": _headers("ETag", "Cache-Control", "Vary"),
+        },
+    )
+    spec.components.response(
+        "InvalidLanguage", _problem("The lang parameter is empty, repeated or malformed.")
+    )
+    spec.components.response("NotFound", _problem("No article, or no section, at this address."))
+
+
+def _complete_operations(operations: dict, path_parameters: set[str]) -> dict:
+    """Add caching headers to the GET's 200, a HEAD twin of the GET, and OPTIONS."""
+    get = operations["get"]
+    ok = get["responses"]["200"]
+    ok.setdefault("headers", _headers("ETag", "Cache-Control", "Vary", "Content-Language"))
+    head = copy.deepcopy(get)
+    head["summary"] = f"{get['summary']} (headers only)"
+    head["responses"] = {
+        status: {key: value for key, value in response.items() if key != "content"}
+        if isinstance(response, dict)
+        else response
+        for status, response in head["responses"].items()
+    }
+    options = {
+        "summary": "Allowed methods; CORS preflight",
+        "tags": get.get("tags", []),
+        "responses": {"204": {"description": "No content.", "headers": _headers("Allow")}},
+    }
+    if in_path := [name for name in get.get("parameters", []) if name in path_parameters]:
+        options["parameters"] = in_path
+    return {"get": get, "head": head, "options": options}
+
+
+def build_spec(app: Flask) -> APISpec:
+    """Build the document from the app's URL map."""
+    spec = APISpec(
+        title="Patient-information API",
+        version="1.0.0",
+        openapi_version="3.1.0",
+        plugins=[MarshmallowPlugin()],
+        info={
+            "description": DESCRIPTION,
+            "license": {"name": "MIT (code)", "identifier": "MIT"},
+        },
+        servers=[{"url": "/"}],
+    )
+    _register_components(spec)
+    rules = sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule)
+    for rule in rules:
+        if rule.endpoint == "static":
+            continue
+        operations = load_operations_from_docstring(app.view_functions[rule.endpoint].__doc__)
+        if "get" not in operations or set(rule.methods) - set(ALLOWED_METHODS.split(", ")):
+            raise ValueError(f"{rule.rule}: every route is a documented GET")
+        spec.path(
+            path=FlaskPlugin.flaskpath2openapi(rule.rule),
+            operations=_complete_operations(operations, set(rule.arguments)),
+        )
+    return spec
+
+
+class _ReadableDumper(yaml.SafeDumper):
+    """Write multi-line strings (descriptions) as YAML block literals, and no aliases."""
+
+    def ignore_aliases(self, data):
+        return True
+
+
+_ReadableDumper.add_representer(
+    str,
+    lambda dumper, text: dumper.represent_scalar(
+        "tag:yaml.org,2002:str", text, style="|" if "\n" in text else None
+    ),
+)
+
+
+def render_document(app: Flask) -> bytes:
+    """The YAML document, as served at /openapi.yaml and committed as openapi.yaml."""
+    document = build_spec(app).to_dict()
+    ordered = {key: document.pop(key) for key in ("openapi", "info", "servers")} | document
+    return yaml.dump(
+        ordered, Dumper=_ReadableDumper, allow_unicode=True, width=100, sort_keys=False
+    ).encode()

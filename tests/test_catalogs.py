@@ -1,0 +1,135 @@
+"""The shipped catalogs: complete, honest about provenance, well-formed for each language."""
+
+import json
+import re
+import unicodedata
+
+import polib
+import pytest
+from babel.messages.plurals import get_plural
+
+from service.catalogs import TEMPLATE_NAME, catalog_paths
+from tests.conftest import SECTION_IDS, SHIPPED_TRANSLATIONS, SLUG
+
+SHIPPED = ("ar", "de", "es", "fr", "pt-BR", "ru", "vi", "zh-Hans")
+CATALOGS = catalog_paths(SHIPPED_TRANSLATIONS)
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|%s|\{[a-z_]*\}")
+PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def test_the_nine_languages_are_shipped():
+    assert tuple(CATALOGS) == SHIPPED
+
+
+@pytest.fixture(scope="module")
+def template_keys():
+    pot = polib.pofile(str(SHIPPED_TRANSLATIONS / TEMPLATE_NAME))
+    return {(entry.msgctxt, entry.msgid) for entry in pot}
+
+
+@pytest.mark.parametrize("tag", SHIPPED)
+def test_catalog_is_complete_and_well_formed(tag, template_keys):
+    po = polib.pofile(str(CATALOGS[tag]))
+    entries = {(entry.msgctxt, entry.msgid): entry for entry in po if not entry.obsolete}
+    assert set(entries) == template_keys
+    for key, entry in entries.items():
+        assert entry.msgstr, f"untranslated: {key}"
+        assert not entry.fuzzy, f"fuzzy: {key}"
+        assert sorted(PLACEHOLDER.findall(entry.msgstr)) == sorted(
+            PLACEHOLDER.findall(entry.msgid)
+        ), key
+        assert entry.msgstr != entry.msgid, f"English left in: {key}"
+        assert unicodedata.is_normalized("NFC", entry.msgstr), key
+        assert not PRESENTATION_FORMS.search(entry.msgstr), key
+        assert "&#" not in entry.msgstr, key
+        assert "Ã" not in entry.msgstr, key  # UTF-8 read as Latin-1
+    assert not [entry for entry in po if entry.obsolete]
+
+
+@pytest.mark.parametrize("tag", SHIPPED)
+def test_catalog_headers_are_correct_and_honest(tag):
+    metadata = polib.pofile(str(CATALOGS[tag])).metadata
+    babel_name = tag.replace("-", "_")
+    assert metadata["Language"] == babel_name
+    assert metadata["Plural-Forms"] == str(get_plural(babel_name))
+    assert "patient-information API project team" in metadata["Language-Team"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d[+-]\d{4}", metadata["PO-Revision-Date"])
+    assert "AI" in metadata["X-Translated-By"]
+    assert metadata["X-Medical-Review"] == "none"
+
+
+@pytest.mark.parametrize(
+    ("tag", "forms"), [("ar", 6), ("ru", 3), ("zh-Hans", 1), ("vi", 1), ("es", 2)]
+)
+def test_plural_forms_follow_cldr(tag, forms):
+    metadata = polib.pofile(str(CATALOGS[tag])).metadata
+    assert metadata["Plural-Forms"].startswith(f"nplurals={forms};")
+
+
+@pytest.mark.parametrize("tag", SHIPPED)
+def test_every_section_is_served_in_the_language(client, tag):
+    english = json.loads(client.get(f"/v1/articles/{SLUG}?lang=en").data)
+    english_paragraphs = {p for section in english["sections"] for p in section["paragraphs"]}
+    for section_id, english_section in zip(SECTION_IDS, english["sections"], strict=True):
+        response = client.get(f"/v1/articles/{SLUG}/sections/{section_id}?lang={tag}")
+        section = json.loads(response.data)
+        assert section["language"] == tag
+        assert response.headers["Content-Language"] == tag
+        assert len(section["paragraphs"]) == len(english_section["paragraphs"])
+        assert (section["heading"] is None) == (english_section["heading"] is None)
+        assert not english_paragraphs & set(section["paragraphs"])
+
+
+def test_arabic_is_right_to_left(client):
+    article = json.loads(client.get(f"/v1/articles/{SLUG}?lang=ar").data)
+    assert article["direction"] == "rtl"
+    assert {section["direction"] for section in article["sections"]} == {"rtl"}
+    english = json.loads(client.get(f"/v1/articles/{SLUG}?lang=en").data)
+    assert english["direction"] == "ltr"
+
+
+@pytest.mark.parametrize(
+    ("header", "served"),
+    [
+        ("zh", "zh-Hans"),
+        ("zh-CN", "zh-Hans"),
+        ("zh-SG", "zh-Hans"),
+        ("zh-Hans-CN", "zh-Hans"),
+        ("zh-TW", "en"),
+        ("zh-HK, fr;q=0.5", "fr"),
+        ("pt", "pt-BR"),
+        ("pt-PT", "pt-BR"),
+        ("ar-EG", "ar"),
+        ("fr-CA", "fr"),
+        ("de-AT", "de"),
+        ("ru-UA", "ru"),
+        ("vi-VN", "vi"),
+    ],
+)
+def test_negotiation_for_each_language(client, header, served):
+    response = client.get(f"/v1/articles/{SLUG}/sections/pain", headers={"Accept-Language": header})
+    assert json.loads(response.data)["language"] == served
+
+
+def test_languages_endpoint_lists_nine_complete_languages(client):
+    body = json.loads(client.get("/v1/languages?lang=es").data)
+    languages = {language["tag"]: language for language in body["languages"]}
+    assert set(languages) == {"en", *SHIPPED}
+    assert languages["en"]["status"] == "source"
+    for tag in SHIPPED:
+        language = languages[tag]
+        assert language["status"] == "complete"
+        assert language["offered"] is True
+        assert language["completeness"]["percent"] == 100.0
+        assert language["completeness"]["fuzzy"] == 0
+        assert language["articles"][0]["percent"] == 100.0
+        assert "AI" in language["provenance"]["translated_by"]
+        assert language["provenance"]["medical_review"] == {
+            "reviewed": False,
+            "reviewer": None,
+            "date": None,
+        }
+        assert language["revision_date"]
+    assert languages["ar"]["direction"] == "rtl"
+    assert languages["zh-Hans"]["native_name"] == "中文 (简体)"
+    assert languages["de"]["name"] == "alemán"  # in the response's language (es), from CLDR

@@ -1,0 +1,81 @@
+"""The translator commands (`flask translate ...`) on copies of the shipped catalogs."""
+
+import polib
+import pytest
+
+from service.cli import create_cli_app
+
+
+@pytest.fixture
+def translate(translations_copy, monkeypatch):
+    monkeypatch.setenv("TRANSLATIONS_DIR", str(translations_copy))
+    runner = create_cli_app().test_cli_runner()
+    return lambda *arguments: runner.invoke(args=["translate", *arguments])
+
+
+def test_check_passes_on_the_shipped_catalogs(translate):
+    result = translate("check")
+    assert result.exit_code == 0, result.output
+    assert "up to date" in result.output
+
+
+def test_check_fails_on_a_stale_template(translate, translations_copy):
+    pot_path = translations_copy / "messages.pot"
+    pot = polib.pofile(str(pot_path))
+    pot.remove(pot.find("Article not found"))
+    pot.save()
+    result = translate("check")
+    assert result.exit_code == 1
+    assert f"{pot_path}: new: |'Article not found'" in result.output
+    assert "make translations-update" in result.output
+
+
+def test_check_fails_on_a_catalog_missing_an_entry(translate, translations_copy):
+    po_path = translations_copy / "fr" / "LC_MESSAGES" / "messages.po"
+    po = polib.pofile(str(po_path))
+    po.remove(po.find("Method not allowed"))
+    po.save()
+    result = translate("check")
+    assert result.exit_code == 1
+    assert f"{po_path}: new: |'Method not allowed'" in result.output
+
+
+def test_update_keeps_provenance_headers(translate, translations_copy):
+    pot_path = translations_copy / "messages.pot"
+    pot = polib.pofile(str(pot_path))
+    pot.append(polib.POEntry(msgid="A brand-new interface string."))
+    pot.save()
+    assert translate("update").exit_code == 0
+    po = polib.pofile(str(translations_copy / "de" / "LC_MESSAGES" / "messages.po"))
+    assert po.find("A brand-new interface string.").msgstr == ""
+    assert "AI" in po.metadata["X-Translated-By"]
+    assert po.metadata["X-Medical-Review"] == "none"
+
+
+def test_init_starts_a_catalog_with_cldr_plural_forms(translate, translations_copy):
+    result = translate("init", "pl", "--translated-by", "Test translator")
+    assert result.exit_code == 0, result.output
+    po = polib.pofile(str(translations_copy / "pl" / "LC_MESSAGES" / "messages.po"))
+    assert po.metadata["Plural-Forms"].startswith("nplurals=3;")
+    assert po.metadata["X-Translated-By"] == "Test translator"
+    assert po.metadata["X-Medical-Review"] == "none"
+    assert translate("init", "not a tag!", "--translated-by", "x").exit_code == 2
+
+
+def test_status_prints_a_row_per_language(translate):
+    assert translate("compile").exit_code == 0
+    result = translate("status")
+    assert result.exit_code == 0, result.output
+    rows = result.output.splitlines()
+    assert rows[0].split() == ["language", "translated", "fuzzy", "missing", "percent", "offered"]
+    assert [row.split()[0] for row in rows[1:]] == [
+        "ar",
+        "de",
+        "es",
+        "fr",
+        "pt-BR",
+        "ru",
+        "vi",
+        "zh-Hans",
+    ]
+    assert all("100.0%" in row and row.endswith("yes") for row in rows[1:])

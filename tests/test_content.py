@@ -1,0 +1,92 @@
+"""The article content file: faithful to the seed, structured as the brief says."""
+
+import json
+
+import pytest
+
+from service.config import PACKAGE_DIR
+from service.content.extractor import extract_articles
+from service.content.loader import ContentError, load_articles, parse_article
+from tests.conftest import SECTION_IDS, SEED, SLUG
+
+ARTICLE_FILE = PACKAGE_DIR / "content" / "articles" / f"{SLUG}.toml"
+
+
+def english_lines(client) -> list[str]:
+    article = json.loads(client.get(f"/v1/articles/{SLUG}?lang=en").data)
+    lines = [article["title"]]
+    for section in article["sections"]:
+        lines += [section["heading"]] if section["heading"] else []
+        lines += section["paragraphs"]
+    return lines
+
+
+def test_every_seed_line_is_served_word_for_word(client):
+    if not SEED.is_file():
+        pytest.skip(f"the seed is not beside this checkout ({SEED})")
+    seed_lines = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert english_lines(client) == seed_lines
+
+
+def test_article_structure():
+    (article,) = load_articles(ARTICLE_FILE.parent)
+    assert article.slug == SLUG
+    assert tuple(section.id for section in article.sections) == SECTION_IDS
+    assert article.sections[0].heading is None
+    assert all(section.heading for section in article.sections[1:])
+    metadata = article.metadata
+    assert metadata.clinical_review == "not_reviewed"
+    assert [(code.system, code.code, code.display) for code in metadata.codes] == [
+        ("icd10cm", "L90.6", "Striae atrophicae"),
+        ("hpo", "HP:0001065", "Striae distensae"),
+    ]
+    unknown = (
+        metadata.source_url,
+        metadata.license,
+        metadata.published,
+        metadata.modified,
+        metadata.last_reviewed,
+        metadata.review_due,
+        metadata.reviewed_by,
+    )
+    assert unknown == (None,) * 7
+
+
+def test_extractor_gives_each_string_its_article_and_section_context():
+    with ARTICLE_FILE.open("rb") as article_file:
+        extracted = list(extract_articles(article_file, [], [], {}))
+    contexts = [context for _, keyword, (context, _), _ in extracted if keyword == "pgettext"]
+    assert len(contexts) == len(extracted) == 12
+    assert contexts[0] == f"{SLUG}/title"
+    assert {f"{SLUG}/{section_id}" for section_id in SECTION_IDS} <= set(contexts)
+    notes = [comments for *_, comments in extracted if comments]
+    assert len(notes) == 1
+    assert "broken" in notes[0][0]
+
+
+def valid_article(**changes) -> str:
+    text = ARTICLE_FILE.read_text(encoding="utf-8")
+    for old, new in changes.items():
+        assert old in text
+        text = text.replace(old, new, 1)
+    return text
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({'id = "pain"': 'id = "overview"'}, "sections: duplicate section ids: overview"),
+        ({'clinical_review = "not_reviewed"': 'clinical_review = "maybe"'}, "clinical_review"),
+        ({'code = "L90.6"': 'code = "L90.6"\ncolour = "red"'}, "colour: Unknown field"),
+        ({'system = "icd10cm"': 'system = "icd9"'}, "system: Must be one of"),
+        ({"paragraphs = [": "paragraphs = [] #", "]\n": "\n"}, "not valid UTF-8 TOML"),
+        ({'slug = "laser-treatment-for-stretch-marks"': 'slug = "other"'}, "must match the file"),
+        ({'title = "What': 'titel = "What'}, "title: Missing data for required field"),
+    ],
+)
+def test_broken_article_files_name_the_file_and_entry(changes, message):
+    text = valid_article(**dict(changes))
+    with pytest.raises(ContentError) as raised:
+        parse_article(text.encode(), str(ARTICLE_FILE))
+    assert str(raised.value).startswith(f"{ARTICLE_FILE}: ")
+    assert message in str(raised.value)

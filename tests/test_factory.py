@@ -1,0 +1,107 @@
+"""The app factory: configuration, and start-up that refuses broken content or catalogs."""
+
+import pytest
+
+from service import create_app
+from service.catalogs import CatalogError
+from service.config import ConfigError, from_environment
+from service.content.loader import ContentError
+from tests.conftest import compile_catalogs
+
+
+def test_defaults():
+    config = from_environment({})
+    assert config["CACHE_MAX_AGE"] == 3600
+    assert config["CORS_ALLOWED_ORIGINS"] == ("*",)
+    assert config["TRANSLATION_COMPLETENESS_THRESHOLD"] == 100
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"CACHE_MAX_AGE": "soon"}, "CACHE_MAX_AGE='soon' is not a whole number"),
+        ({"CACHE_MAX_AGE": "-1"}, "CACHE_MAX_AGE=-1 is outside"),
+        ({"TRANSLATION_COMPLETENESS_THRESHOLD": "101"}, "outside 0..100"),
+        ({"CORS_ALLOWED_ORIGINS": "portal.example"}, "is not an origin"),
+    ],
+)
+def test_bad_settings_are_refused(environ, message):
+    with pytest.raises(ConfigError, match=message):
+        from_environment(environ)
+
+
+def test_cors_origin_list(translations_copy):
+    app = create_app(
+        {
+            "TRANSLATIONS_DIR": translations_copy,
+            "CORS_ALLOWED_ORIGINS": ("https://portal.example",),
+        }
+    )
+    client = app.test_client()
+    allowed = client.get("/v1/articles", headers={"Origin": "https://portal.example"})
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://portal.example"
+    assert allowed.headers["Vary"] == "Accept-Language, Origin"
+    other = client.get("/v1/articles", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+    assert other.headers["Vary"] == "Accept-Language, Origin"
+
+
+def test_cache_max_age_is_configurable(translations_copy):
+    app = create_app({"TRANSLATIONS_DIR": translations_copy, "CACHE_MAX_AGE": 60})
+    response = app.test_client().get("/v1/articles")
+    assert response.headers["Cache-Control"] == "public, max-age=60"
+
+
+def test_missing_article_section_fails_start_up(tmp_path, translations_copy):
+    content = tmp_path / "articles"
+    content.mkdir()
+    (content / "broken.toml").write_text(
+        'slug = "broken"\ntitle = "T"\n[metadata]\nclinical_review = "not_reviewed"\ncodes = []\n'
+    )
+    with pytest.raises(ContentError, match=r"broken\.toml: sections: Missing data"):
+        create_app({"CONTENT_DIR": content, "TRANSLATIONS_DIR": translations_copy})
+
+
+def test_empty_content_directory_fails_start_up(tmp_path, translations_copy):
+    with pytest.raises(ContentError, match="no article files"):
+        create_app({"CONTENT_DIR": tmp_path, "TRANSLATIONS_DIR": translations_copy})
+
+
+def test_corrupted_mo_fails_start_up(translations_copy):
+    mo = translations_copy / "es" / "LC_MESSAGES" / "messages.mo"
+    mo.write_bytes(b"\x00garbage" * 4)
+    with pytest.raises(CatalogError, match=r"es/LC_MESSAGES/messages\.mo: corrupted"):
+        create_app({"TRANSLATIONS_DIR": translations_copy})
+
+
+def test_missing_mo_fails_start_up(translations_copy):
+    (translations_copy / "es" / "LC_MESSAGES" / "messages.mo").unlink()
+    with pytest.raises(CatalogError, match="not compiled; run `make translations`"):
+        create_app({"TRANSLATIONS_DIR": translations_copy})
+
+
+def test_stale_mo_fails_start_up(translations_copy):
+    po = translations_copy / "es" / "LC_MESSAGES" / "messages.po"
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace('msgstr "Artículo no encontrado"', 'msgstr "Otro texto"'))
+    assert po.read_text(encoding="utf-8") != text
+    with pytest.raises(CatalogError, match=r"stale against messages\.po"):
+        create_app({"TRANSLATIONS_DIR": translations_copy})
+    compile_catalogs(translations_copy)
+    app = create_app({"TRANSLATIONS_DIR": translations_copy})
+    response = app.test_client().get("/v1/articles/nope", headers={"Accept-Language": "es"})
+    assert response.get_json()["title"] == "Otro texto"
+
+
+def test_catalog_without_provenance_fails_start_up(translations_copy):
+    po = translations_copy / "es" / "LC_MESSAGES" / "messages.po"
+    lines = po.read_text(encoding="utf-8").splitlines(keepends=True)
+    po.write_text("".join(line for line in lines if not line.startswith('"X-Translated-By')))
+    with pytest.raises(CatalogError, match="X-Translated-By is missing"):
+        create_app({"TRANSLATIONS_DIR": translations_copy})
+
+
+def test_missing_template_fails_start_up(translations_copy):
+    (translations_copy / "messages.pot").unlink()
+    with pytest.raises(CatalogError, match="the template is missing"):
+        create_app({"TRANSLATIONS_DIR": translations_copy})

@@ -1,0 +1,52 @@
+"""The OpenAPI document: generated from the code, committed, served byte for byte."""
+
+import yaml
+from openapi_spec_validator import validate
+
+from service.config import REPOSITORY_DIR
+from service.openapi import EXAMPLE_SECTION, EXAMPLE_SLUG, render_document
+
+COMMITTED = REPOSITORY_DIR / "openapi.yaml"
+
+
+def test_committed_document_is_what_the_code_generates(app):
+    assert COMMITTED.read_bytes() == render_document(app), "run `make openapi` and commit"
+
+
+def test_served_document_is_byte_identical_to_the_committed_one(client):
+    response = client.get("/openapi.yaml")
+    assert response.status_code == 200
+    assert response.content_type == "application/yaml; charset=utf-8"
+    assert response.data == COMMITTED.read_bytes()
+    again = client.get("/openapi.yaml", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_document_is_valid_openapi_3_1():
+    document = yaml.safe_load(COMMITTED.read_bytes())
+    assert document["openapi"] == "3.1.0"
+    validate(document)
+
+
+def test_every_route_is_documented_with_examples(app):
+    document = yaml.safe_load(COMMITTED.read_bytes())
+    rules = {
+        rule.rule.replace("<", "{").replace(">", "}")
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+    }
+    assert set(document["paths"]) == rules
+    for path, operations in document["paths"].items():
+        assert set(operations) == {"get", "head", "options"}, path
+    parameters = document["components"]["parameters"]
+    assert parameters["slug"]["example"] == EXAMPLE_SLUG
+    assert parameters["section_id"]["example"] == EXAMPLE_SECTION
+    assert parameters["lang"]["example"] == "es"
+
+
+def test_errors_are_documented_as_problem_json_not_422():
+    document = yaml.safe_load(COMMITTED.read_bytes())
+    for operations in document["paths"].values():
+        assert "422" not in operations["get"]["responses"]
+    not_found = document["components"]["responses"]["NotFound"]
+    assert set(not_found["content"]) == {"application/problem+json"}

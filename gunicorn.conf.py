@@ -27,7 +27,7 @@ workers = _environment_integer("WEB_CONCURRENCY", 2)
 worker_class = "gthread"
 threads = _environment_integer("THREADS", 4)
 preload_app = True
-wsgi_app = "service:create_app()"
+wsgi_app = "service.wsgi:app"
 
 # Graceful stop: in-flight requests get this long after SIGTERM (match Kubernetes'
 # terminationGracePeriodSeconds).

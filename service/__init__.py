@@ -6,14 +6,13 @@ from flask import Flask, request
 
 from service import config as service_config
 from service.api import meta, v1
-from service.catalogs import CatalogError
 from service.cli import register_commands
-from service.content.loader import ContentError
+from service.config import StartupError
 from service.errors import register_error_handlers
 from service.headers import YAML, HeaderPolicy
 from service.localization import init_localization
 from service.openapi import render_document
-from service.payloads import BuildError, Payload, build_store, current_store, strong_etag
+from service.payloads import Payload, build_store, current_store, strong_etag
 
 
 class PatientInfoFlask(Flask):
@@ -38,7 +37,7 @@ def reload_store(app: Flask) -> bool:
     """Rebuild the payload store from disk; keep the serving one if the rebuild fails."""
     try:
         app.extensions["payload_store"] = build_store(app.config)
-    except (ContentError, CatalogError, BuildError) as error:
+    except StartupError as error:
         app.logger.error("reload refused, still serving the previous content: %s", error)
         return False
     app.logger.info("reloaded content and catalogs")
@@ -48,8 +47,8 @@ def reload_store(app: Flask) -> bool:
 def create_app(config: dict | None = None) -> Flask:
     """Create the app: read config, build every payload, register the blueprints.
 
-    Raises ConfigError, ContentError, CatalogError or BuildError, naming the file and
-    entry, when anything it loads is broken: it never returns a half-loaded app.
+    Raises a StartupError (ConfigError, ContentError, CatalogError or BuildError) naming
+    the file and entry when anything it loads is broken: never a half-loaded app.
     """
     app = PatientInfoFlask(__name__, static_folder=None)
     app.config.from_mapping(service_config.from_environment())

@@ -12,6 +12,7 @@ from pathlib import Path
 import polib
 from babel.support import Translations
 
+from service.config import StartupError
 from service.i18n import parse_tag
 
 DOMAIN = "messages"
@@ -23,7 +24,7 @@ MEDICAL_REVIEW_DATE = "X-Medical-Review-Date"
 NO_REVIEW = "none"
 
 
-class CatalogError(ValueError):
+class CatalogError(StartupError):
     """A catalog or the template is missing, unreadable or inconsistent."""
 
 

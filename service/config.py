@@ -8,7 +8,11 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 REPOSITORY_DIR = PACKAGE_DIR.parent
 
 
-class ConfigError(ValueError):
+class StartupError(ValueError):
+    """Something the service loads at start-up is broken; the message names it."""
+
+
+class ConfigError(StartupError):
     """A setting has a value the service cannot run with."""
 
 

@@ -23,6 +23,7 @@ from service.catalogs import (
     load_catalogs,
     load_template,
 )
+from service.config import StartupError
 from service.content.loader import load_articles
 from service.content.model import Article, Section
 from service.headers import JSON, HeaderPolicy, Headers
@@ -48,7 +49,7 @@ REVIEW_SUMMARIES = {
 }
 
 
-class BuildError(ValueError):
+class BuildError(StartupError):
     """A payload does not match its schema: a bug or bad content, caught before serving."""
 
 

@@ -3,9 +3,13 @@
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
-from tests.conftest import SLUG, compile_catalogs, running_gunicorn
+from service.config import REPOSITORY_DIR
+from tests.conftest import SLUG, compile_catalogs, free_port, running_gunicorn
 
 
 def test_gunicorn_serves_a_spanish_section(tmp_path):
@@ -51,3 +55,21 @@ def test_hup_reloads_catalogs_and_refuses_a_broken_one(tmp_path, translations_co
         time.sleep(1)  # new workers fork from the master that kept the last good store
         assert title() == "Título recargado"
         assert server.get("/readyz")[0] == 200
+
+
+def test_broken_start_up_is_one_line_and_a_non_zero_exit(tmp_path):
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("gunicorn")), "--config", "gunicorn.conf.py"],
+        cwd=REPOSITORY_DIR,
+        env={**os.environ, "TRANSLATIONS_DIR": str(tmp_path), "PORT": str(free_port())},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"patient-info-api: cannot start: {tmp_path}/messages.pot: the template is missing; "
+        "run `make translations-extract`"
+    )
+    assert "Traceback" not in result.stderr

@@ -13,13 +13,14 @@ from marshmallow import (
     validates_schema,
 )
 
+from service.config import StartupError
 from service.content.model import CODE_SYSTEMS, Article, MedicalCode, Metadata, Section
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="must be lowercase words joined by -")
 REVIEW_STATUSES = ("not_reviewed", "reviewed")
 
 
-class ContentError(ValueError):
+class ContentError(StartupError):
     """An article file is missing, malformed or inconsistent."""
 
 

@@ -12,16 +12,18 @@ from pathlib import Path
 import polib
 from babel.support import Translations
 
+from service.catalog_checks import (
+    MEDICAL_REVIEW,
+    MEDICAL_REVIEW_DATE,
+    NO_REVIEW,
+    TRANSLATED_BY,
+    check_catalog,
+)
 from service.config import StartupError
 from service.i18n import parse_tag
 
 DOMAIN = "messages"
 TEMPLATE_NAME = f"{DOMAIN}.pot"
-# Provenance headers each catalog must carry (see TRANSLATING.md).
-TRANSLATED_BY = "X-Translated-By"
-MEDICAL_REVIEW = "X-Medical-Review"
-MEDICAL_REVIEW_DATE = "X-Medical-Review-Date"
-NO_REVIEW = "none"
 
 
 class CatalogError(StartupError):
@@ -143,20 +145,12 @@ def catalog_paths(translations_dir: Path) -> dict[str, Path]:
     return found
 
 
-def _medical_review(path: Path, metadata: dict) -> MedicalReview:
-    reviewer = metadata.get(MEDICAL_REVIEW, "").strip()
-    if not reviewer:
-        raise CatalogError(f"{path}: header {MEDICAL_REVIEW} is missing (name, or {NO_REVIEW!r})")
+def _medical_review(metadata: dict) -> MedicalReview:
+    """The review named by a checked catalog's headers."""
+    reviewer = metadata[MEDICAL_REVIEW].strip()
     if reviewer == NO_REVIEW:
         return MedicalReview(None, None)
-    try:
-        date = datetime.date.fromisoformat(metadata.get(MEDICAL_REVIEW_DATE, "").strip())
-    except ValueError:
-        raise CatalogError(
-            f"{path}: header {MEDICAL_REVIEW_DATE} must be a YYYY-MM-DD date when "
-            f"{MEDICAL_REVIEW} names a reviewer"
-        ) from None
-    return MedicalReview(reviewer, date)
+    return MedicalReview(reviewer, datetime.date.fromisoformat(metadata[MEDICAL_REVIEW_DATE]))
 
 
 def _load_mo(mo_path: Path) -> Translations:
@@ -172,6 +166,9 @@ def _load_mo(mo_path: Path) -> Translations:
 def load_catalog(tag: str, po_path: Path) -> LanguageCatalog:
     """Load one language's .po and .mo; raise CatalogError naming the file and entry."""
     po = _read_po(po_path)
+    if problems := check_catalog(po, po_path, po_path.parent.parent.name):
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise CatalogError(f"{problems[0]}{more}; run `make translations-check`")
     translated, fuzzy = {}, set()
     for entry in po:
         if entry.obsolete or entry.msgid_plural:
@@ -180,10 +177,6 @@ def load_catalog(tag: str, po_path: Path) -> LanguageCatalog:
             fuzzy.add(_key(entry))
         elif entry.msgstr:
             translated[_key(entry)] = entry.msgstr
-    translated_by = po.metadata.get(TRANSLATED_BY, "").strip()
-    if not translated_by:
-        raise CatalogError(f"{po_path}: header {TRANSLATED_BY} is missing (who translated it)")
-    medical_review = _medical_review(po_path, po.metadata)
 
     translations = _load_mo(po_path.with_suffix(".mo"))
     for (context, msgid), msgstr in translated.items():
@@ -202,8 +195,8 @@ def load_catalog(tag: str, po_path: Path) -> LanguageCatalog:
         revision_date=po.metadata.get("PO-Revision-Date") or None,
         last_translator=po.metadata.get("Last-Translator") or None,
         language_team=po.metadata.get("Language-Team") or None,
-        translated_by=translated_by,
-        medical_review=medical_review,
+        translated_by=po.metadata[TRANSLATED_BY].strip(),
+        medical_review=_medical_review(po.metadata),
     )
 
 

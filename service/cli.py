@@ -15,12 +15,16 @@ from babel.messages.pofile import read_po
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from service.catalog_checks import (
+    MEDICAL_REVIEW,
+    MEDICAL_REVIEW_DATE,
+    NO_REVIEW,
+    TRANSLATED_BY,
+    check_catalog,
+)
 from service.catalogs import (
     DOMAIN,
-    MEDICAL_REVIEW,
-    NO_REVIEW,
     TEMPLATE_NAME,
-    TRANSLATED_BY,
     CatalogError,
     Completeness,
     catalog_paths,
@@ -33,17 +37,17 @@ from service.i18n import parse_tag
 translate = AppGroup("translate", help="Keep the translation catalogs up to date.")
 openapi = AppGroup("openapi", help="Write or check the committed OpenAPI document.")
 
-PROVENANCE_HEADERS = (TRANSLATED_BY, MEDICAL_REVIEW, "X-Medical-Review-Date")
+PROVENANCE_HEADERS = (TRANSLATED_BY, MEDICAL_REVIEW, MEDICAL_REVIEW_DATE)
 
 
 def _translations_dir() -> Path:
     return current_app.config["TRANSLATIONS_DIR"]
 
 
-def _pybabel(*arguments: str):
+def _pybabel(*arguments: str, quiet: bool = True):
     """Run one pybabel command in-process; exit with its message if it fails."""
     try:
-        status = CommandLineInterface().run(["pybabel", "--quiet", *arguments])
+        status = CommandLineInterface().run(["pybabel", *(["--quiet"] * quiet), *arguments])
     except BaseError as error:
         raise click.ClickException(str(error)) from None
     if status:
@@ -120,7 +124,8 @@ def init_command(language: str, translated_by: str):
 @translate.command("compile")
 def compile_command():
     """Compile every catalog to .mo (fuzzy entries are left out)."""
-    _pybabel("compile", f"--directory={_translations_dir()}", f"--domain={DOMAIN}")
+    # Not quiet: Babel names the entry when a placeholder would break formatting.
+    _pybabel("compile", f"--directory={_translations_dir()}", f"--domain={DOMAIN}", quiet=False)
 
 
 def _messages(catalog: Catalog) -> dict:
@@ -182,15 +187,23 @@ def _stale_entries(translations_dir: Path) -> list[str]:
 
 @translate.command("check")
 def check_command():
-    """Fail if messages.pot or any catalog is stale, or a catalog does not load."""
+    """Fail, naming file, line and entry, if a catalog is broken or anything is stale."""
     translations_dir = _translations_dir()
     problems = _stale_entries(translations_dir)
     if problems:
         problems.append("the template or catalogs are stale: run `make translations-update`")
-    try:
-        load_catalogs(translations_dir)
-    except CatalogError as error:
-        problems.append(str(error))
+    broken = [
+        str(problem)
+        for path in catalog_paths(translations_dir).values()
+        for problem in check_catalog(polib.pofile(str(path)), path, path.parent.parent.name)
+    ]
+    if broken:
+        problems += [*broken, "fix these entries in your editor, then run `make translations`"]
+    else:
+        try:
+            load_catalogs(translations_dir)
+        except CatalogError as error:
+            problems.append(str(error))
     if problems:
         for problem in problems:
             click.echo(f"error: {problem}", err=True)

@@ -97,7 +97,7 @@ def test_catalog_without_provenance_fails_start_up(translations_copy):
     po = translations_copy / "es" / "LC_MESSAGES" / "messages.po"
     lines = po.read_text(encoding="utf-8").splitlines(keepends=True)
     po.write_text("".join(line for line in lines if not line.startswith('"X-Translated-By')))
-    with pytest.raises(CatalogError, match="X-Translated-By is missing"):
+    with pytest.raises(CatalogError, match="X-Translated-By header is missing"):
         create_app({"TRANSLATIONS_DIR": translations_copy})
 
 

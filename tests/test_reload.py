@@ -1,0 +1,88 @@
+"""Catalog updates go live with `kill -HUP` under load: no failed request, and a broken
+catalog is refused while the last good text keeps being served."""
+
+import http.client
+import json
+import os
+import signal
+import threading
+import time
+from collections import Counter
+from urllib.parse import urlparse
+
+from tests.conftest import SLUG, compile_catalogs, running_gunicorn
+
+SECTION = f"/v1/articles/{SLUG}/sections/pain"
+LOAD_THREADS = 4
+MAX_LOAD_SECONDS = 40
+
+
+class Load:
+    """Requests from a few threads, a new connection each, until stopped (bounded)."""
+
+    def __init__(self, base_url: str):
+        url = urlparse(base_url)
+        self.host, self.port = url.hostname, url.port
+        self.outcomes = Counter()
+        self.stopping = threading.Event()
+        self.threads = [threading.Thread(target=self._run) for _ in range(LOAD_THREADS)]
+
+    def _run(self):
+        deadline = time.monotonic() + MAX_LOAD_SECONDS
+        while not self.stopping.is_set() and time.monotonic() < deadline:
+            connection = http.client.HTTPConnection(self.host, self.port, timeout=10)
+            try:
+                connection.request("GET", SECTION, headers={"Accept-Language": "es"})
+                response = connection.getresponse()
+                response.read()
+                self.outcomes[response.status] += 1
+            except OSError as error:
+                self.outcomes[type(error).__name__] += 1
+            finally:
+                connection.close()
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join()
+
+
+def wait_for(condition, seconds=20):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def test_hup_under_load(tmp_path, translations_copy):
+    po = translations_copy / "es" / "LC_MESSAGES" / "messages.po"
+    with running_gunicorn(
+        tmp_path, TRANSLATIONS_DIR=str(translations_copy), WEB_CONCURRENCY="2"
+    ) as server:
+
+        def heading():
+            return json.loads(server.get(SECTION, **{"Accept-Language": "es"})[2])["heading"]
+
+        original = heading()
+        with Load(server.base_url) as load:
+            time.sleep(1)
+            po.write_text(po.read_text(encoding="utf-8").replace(original, "¿Duele? (nuevo)"))
+            compile_catalogs(translations_copy)
+            os.kill(server.process.pid, signal.SIGHUP)
+            wait_for(lambda: heading() == "¿Duele? (nuevo)")
+            time.sleep(1)
+
+            po.with_suffix(".mo").write_bytes(b"corrupted")
+            os.kill(server.process.pid, signal.SIGHUP)
+            wait_for(lambda: "reload refused" in server.log())
+            time.sleep(2)  # the new workers fork from the master's last good store
+            assert heading() == "¿Duele? (nuevo)"
+        print(f"requests during the two reloads: {dict(load.outcomes)}")
+        assert set(load.outcomes) == {200}, load.outcomes
+        assert load.outcomes[200] > 100
+        assert "messages.mo: corrupted compiled catalog" in server.log()

@@ -9,8 +9,8 @@ TRANSLATE := $(BIN)/flask --app service.cli:create_cli_app translate
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format openapi openapi-check translations \
-	translations-extract translations-update translations-status translations-check lock clean
+.PHONY: help install run test browser-test-deps lint format openapi openapi-check translations \
+	translations-extract translations-update translations-status translations-check lock clean bench
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
@@ -34,8 +34,8 @@ translations-update: translations-extract  ## Refresh the template and merge it 
 translations-status: translations  ## Per-language table: translated, fuzzy, missing.
 	$(TRANSLATE) status
 
-run: translations  ## Start gunicorn on http://$${HOST:-127.0.0.1}:$${PORT:-8000}.
-	exec $(BIN)/gunicorn --config gunicorn.conf.py
+run: translations  ## Start gunicorn on http://$${HOST:-127.0.0.1}:$${PORT:-8000} (with /preview/).
+	PREVIEW_ENABLED=$${PREVIEW_ENABLED:-1} exec $(BIN)/gunicorn --config gunicorn.conf.py
 
 lint: $(STAMP)  ## Ruff lint and format check, hadolint on the Dockerfile.
 	$(BIN)/ruff check .
@@ -55,8 +55,19 @@ openapi-check: translations  ## Fail when the committed openapi.yaml is stale.
 translations-check: translations  ## Fail when messages.pot or a catalog is stale or broken.
 	$(TRANSLATE) check
 
-test: lint translations openapi-check translations-check  ## Every check CI runs.
+# axe-core for the preview's browser tests, pinned by tests/browser/package-lock.json.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package-lock.json
+	npm ci --prefix tests/browser --ignore-scripts --no-audit --no-fund
+	touch $@
+
+browser-test-deps: $(AXE)  ## Install axe-core (npm) for tests/test_preview_browser.py.
+
+test: lint translations openapi-check translations-check $(AXE)  ## Every check CI runs.
 	$(BIN)/pytest
+
+bench: translations  ## Benchmark the service against the Flask floor (needs wrk and ab; ~5 min).
+	$(BIN)/python -m benchmarks.run
 
 lock:  ## Re-resolve the lock files from pyproject.toml (needs network to PyPI).
 	$(BIN)/python -m pip install --quiet uv
@@ -68,3 +79,4 @@ lock:  ## Re-resolve the lock files from pyproject.toml (needs network to PyPI).
 clean:  ## Remove the virtualenv and compiled catalogs.
 	rm -rf $(VENV)
 	find translations -name '*.mo' -delete
+	rm -rf tests/browser/node_modules tests/browser/screenshots

@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Flask, request
 
 from service import config as service_config
+from service import preview
 from service.api import meta, v1
 from service.cli import register_commands
 from service.config import StartupError
@@ -63,6 +64,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_error_handlers(app)
     app.register_blueprint(v1.bp)
     app.register_blueprint(meta.bp)
+    if app.config["PREVIEW_ENABLED"]:
+        app.register_blueprint(preview.bp)
     if not store.policy.any_origin:
         app.after_request(lambda response: store.policy.apply_cors_origin(response, request.origin))
     app.extensions["openapi_document"] = _openapi_payload(app, store.policy)

@@ -29,6 +29,18 @@ def _integer(environ: Mapping[str, str], name: str, default: int, minimum: int, 
     return value
 
 
+_SWITCH_VALUES = {"1": True, "true": True, "on": True, "0": False, "false": False, "off": False}
+
+
+def _switch(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in _SWITCH_VALUES:
+        raise ConfigError(f"{name}={raw!r} is not one of {', '.join(_SWITCH_VALUES)}")
+    return _SWITCH_VALUES[raw]
+
+
 def _origins(environ: Mapping[str, str]) -> tuple[str, ...]:
     raw = environ.get("CORS_ALLOWED_ORIGINS", "*").strip() or "*"
     if raw == "*":
@@ -57,4 +69,6 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict:
         "TRANSLATION_COMPLETENESS_THRESHOLD": _integer(
             environ, "TRANSLATION_COMPLETENESS_THRESHOLD", 100, 0, 100
         ),
+        # The translators' HTML preview (service/preview.py); `make run` turns it on.
+        "PREVIEW_ENABLED": _switch(environ, "PREVIEW_ENABLED", False),
     }

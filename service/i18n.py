@@ -15,19 +15,19 @@ from babel.core import get_global
 
 SOURCE_LANGUAGE = "en"
 
-# RFC 5646 language tag, regular forms (no grandfathered tags); case-insensitive.
-_LANGTAG = re.compile(
-    r"""
-    (?P<language>[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})
-    (?:-(?P<script>[a-z]{4}))?
-    (?:-(?P<region>[a-z]{2}|[0-9]{3}))?
-    (?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*
-    (?:-[a-wyz0-9](?:-[a-z0-9]{2,8})+)*
-    (?:-x(?:-[a-z0-9]{1,8})+)?
-    """,
-    re.IGNORECASE | re.VERBOSE,
+# A well-formed RFC 5646 language tag (regular forms, no grandfathered tags), with "_"
+# accepted for "-". Written so that Python and JSON Schema (the OpenAPI document) read
+# it alike: no flags, no named groups.
+LANGUAGE_TAG_PATTERN = (
+    r"^(?:[A-Za-z]{2,3}(?:[-_][A-Za-z]{3}){0,3}|[A-Za-z]{4,8})"
+    r"(?:[-_][A-Za-z]{4})?"
+    r"(?:[-_](?:[A-Za-z]{2}|[0-9]{3}))?"
+    r"(?:[-_](?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"
+    r"(?:[-_][A-WYZa-wyz0-9](?:[-_][A-Za-z0-9]{2,8})+)*"
+    r"(?:[-_][Xx](?:[-_][A-Za-z0-9]{1,8})+)?$"
 )
-_MAX_TAG_LENGTH = 64
+_LANGTAG = re.compile(LANGUAGE_TAG_PATTERN)
+MAX_TAG_LENGTH = 64
 # Ranges beyond this many in one Accept-Language header are ignored (hostile input).
 _MAX_RANGES = 64
 _QVALUE = re.compile(r"^(?:0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)$")
@@ -65,10 +65,9 @@ def parse_tag(text: str) -> LanguageTag | None:
 
     An underscore is accepted as a hyphen (pt_BR is pt-BR).
     """
-    text = text.replace("_", "-")
-    if len(text) > _MAX_TAG_LENGTH or not (match := _LANGTAG.fullmatch(text)):
+    if len(text) > MAX_TAG_LENGTH or not _LANGTAG.fullmatch(text):
         return None
-    subtags = text.split("-")
+    subtags = text.replace("_", "-").split("-")
     canonical = [subtags[0].lower()]
     for subtag in subtags[1:]:
         if len(subtag) == 4 and subtag.isalpha():
@@ -77,12 +76,18 @@ def parse_tag(text: str) -> LanguageTag | None:
             canonical.append(subtag.upper())
         else:
             canonical.append(subtag.lower())
-    script, region = match["script"], match["region"]
+    # The grammar fixes the order: language, 3-letter extlangs, script, region, ...
+    rest = canonical[1:]
+    while rest and len(rest[0]) == 3 and rest[0].isalpha():
+        rest.pop(0)
+    script = rest.pop(0) if rest and len(rest[0]) == 4 and rest[0].isalpha() else None
+    is_region = rest and (len(rest[0]) == 2 or (len(rest[0]) == 3 and rest[0].isdigit()))
+    region = rest[0] if is_region else None
     return LanguageTag(
         tag="-".join(canonical),
-        language=match["language"].lower(),
-        script=script.title() if script else None,
-        region=region.upper() if region else None,
+        language=canonical[0],
+        script=script,
+        region=region,
     )
 
 

@@ -15,8 +15,12 @@ from apispec_webframeworks.flask import FlaskPlugin
 from flask import Flask
 
 from service import schemas
-from service.content.loader import SLUG
 from service.headers import ALLOWED_METHODS
+from service.i18n import LANGUAGE_TAG_PATTERN, MAX_TAG_LENGTH
+
+# Blueprints of HTML pages for people, not API: left out of the document, so it is
+# the same whether or not they are enabled (service/preview.py, PREVIEW_ENABLED).
+PAGE_BLUEPRINTS = ("preview",)
 
 EXAMPLE_SLUG = "laser-treatment-for-stretch-marks"
 EXAMPLE_SECTION = "pain"
@@ -81,8 +85,8 @@ def _register_components(spec: APISpec):
         "slug",
         "path",
         {
-            "description": "Article slug.",
-            "schema": {**string, "pattern": SLUG.regex.pattern},
+            "description": "Article slug (any other value: 404).",
+            "schema": string,
             "example": EXAMPLE_SLUG,
         },
     )
@@ -98,7 +102,7 @@ def _register_components(spec: APISpec):
             "description": "One BCP 47 tag (an underscore is accepted as a hyphen). "
             "Empty, repeated or malformed: 400. Well-formed but not offered: "
             "Accept-Language decides.",
-            "schema": {**string, "maxLength": 64},
+            "schema": {**string, "pattern": LANGUAGE_TAG_PATTERN, "maxLength": MAX_TAG_LENGTH},
             "example": "es",
         },
     )
@@ -173,7 +177,7 @@ def build_spec(app: Flask) -> APISpec:
     _register_components(spec)
     rules = sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule)
     for rule in rules:
-        if rule.endpoint == "static":
+        if rule.endpoint == "static" or rule.endpoint.split(".")[0] in PAGE_BLUEPRINTS:
             continue
         operations = load_operations_from_docstring(app.view_functions[rule.endpoint].__doc__)
         if "get" not in operations or set(rule.methods) - set(ALLOWED_METHODS.split(", ")):

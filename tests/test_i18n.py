@@ -117,6 +117,22 @@ def test_parse_tag_canonical_case(text, canonical):
     assert parse_tag(text).tag == canonical
 
 
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("zh-Hans-CN", ("zh", "Hans", "CN")),
+        ("zh-yue-HK", ("zh", None, "HK")),
+        ("es-419", ("es", None, "419")),
+        ("de-1996", ("de", None, None)),
+        ("sr-Latn", ("sr", "Latn", None)),
+        ("de-CH-x-phonebk", ("de", None, "CH")),
+    ],
+)
+def test_parse_tag_parts(text, parts):
+    tag = parse_tag(text)
+    assert (tag.language, tag.script, tag.region) == parts
+
+
 def test_negotiation_memo_is_bounded():
     negotiator = Negotiator(OFFERED, memo_size=16)
     for index in range(200):

@@ -61,7 +61,7 @@ def openapi_document():
       tags: [operations]
       parameters: [if_none_match]
       responses:
-        "200": {description: The document., content: {application/yaml: {schema: {type: string}}},
+        "200": {description: The document., content: {application/yaml: {schema: {type: object}}},
                 headers: {ETag: {$ref: "#/components/headers/ETag"},
                           Cache-Control: {$ref: "#/components/headers/Cache-Control"}}}
         "304": NotModified

@@ -1,0 +1,211 @@
+"""Preview pages for translators and clinical reviewers: an article beside its English source.
+
+Server-rendered HTML (Jinja, autoescaped) from the serving payload store: the same
+articles and catalogs as the API, and the same `Localizer` deciding which sections a
+patient gets in English. No JavaScript and no external assets; a strict
+Content-Security-Policy. These are pages for people, not API: service/openapi.py
+leaves this blueprint out of the OpenAPI document. Registered only when
+PREVIEW_ENABLED is on (see the README).
+"""
+
+from dataclasses import dataclass
+
+from babel import Locale
+from flask import Blueprint, Response, render_template, request
+
+from service.catalogs import Completeness, LanguageCatalog, MessageKey
+from service.content.model import Article, Section
+from service.errors import ARTICLE_NOT_FOUND, INVALID_LANGUAGE, Problem
+from service.i18n import SOURCE_LANGUAGE
+from service.payloads import (
+    DISCLAIMER,
+    REVIEW_SUMMARIES,
+    Localizer,
+    PayloadStore,
+    current_store,
+)
+
+HTML = "text/html; charset=utf-8"
+# Only our own stylesheet may load; no scripts, frames, forms or remote anything.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
+SOURCE, TRANSLATED, FUZZY, UNTRANSLATED = "source", "translated", "fuzzy", "untranslated"
+
+bp = Blueprint(
+    "preview",
+    __name__,
+    url_prefix="/preview",
+    template_folder="templates",
+    static_folder="static/preview",
+    static_url_path="/static",
+)
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language as the preview names and measures it."""
+
+    tag: str
+    english_name: str
+    native_name: str
+    direction: str
+    catalog: LanguageCatalog | None  # None for the source language
+    completeness: Completeness  # over the whole catalog, as the API reports it
+    offered: bool
+
+    @property
+    def is_source(self) -> bool:
+        return self.catalog is None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One source string beside its translation, and where a translator finds it."""
+
+    source: str
+    translation: str | None  # None when the source language, untranslated or fuzzy
+    status: str  # SOURCE, TRANSLATED, FUZZY or UNTRANSLATED
+    context: str | None  # the entry's msgctxt; None for interface strings
+
+
+@dataclass(frozen=True)
+class SectionPreview:
+    section: Section
+    position: int
+    heading: Row | None
+    paragraphs: tuple[Row, ...]
+    served_language: str  # what a patient gets: the language, or English for all of it
+
+
+@dataclass(frozen=True)
+class ArticlePreview:
+    article: Article
+    language: Language
+    article_completeness: Completeness
+    title: Row
+    review_summary: Row
+    disclaimer: Row
+    sections: tuple[SectionPreview, ...]
+
+
+def message_row(catalog: LanguageCatalog | None, key: MessageKey) -> Row:
+    """Pair one catalog entry's source with its translation and status."""
+    context, source = key
+    if catalog is None:
+        return Row(source, None, SOURCE, context)
+    if translation := catalog.translate(key):
+        return Row(source, translation, TRANSLATED, context)
+    return Row(source, None, FUZZY if key in catalog.fuzzy else UNTRANSLATED, context)
+
+
+def languages(store: PayloadStore) -> tuple[Language, ...]:
+    """The source language and every catalog, offered to patients or not."""
+    found = []
+    for tag, completeness in store.completeness.items():
+        locale = Locale.parse(tag.replace("-", "_"))
+        found.append(
+            Language(
+                tag=tag,
+                english_name=locale.get_display_name("en"),
+                native_name=locale.get_display_name(locale),
+                direction=locale.text_direction,
+                catalog=store.catalogs.get(tag),
+                completeness=completeness,
+                offered=tag in store.offered,
+            )
+        )
+    return tuple(found)
+
+
+def article_completeness(store: PayloadStore, article: Article, language: Language) -> Completeness:
+    """Measure one article's own strings (the API's per-article figure)."""
+    return Completeness.of(language.catalog, store.template.article_keys(article.slug))
+
+
+def preview_article(store: PayloadStore, article: Article, language: Language) -> ArticlePreview:
+    """Every string of an article beside its translation, section by section."""
+    catalog = language.catalog
+    localizer = Localizer(language.tag, catalog)
+    sections = []
+    for position, section in enumerate(article.sections, 1):
+        context = article.section_context(section)
+        rows = [message_row(catalog, (context, text)) for text in section.strings()]
+        heading = rows.pop(0) if section.heading else None
+        served_language = localizer.section(article, section)[2]
+        sections.append(SectionPreview(section, position, heading, tuple(rows), served_language))
+    return ArticlePreview(
+        article=article,
+        language=language,
+        article_completeness=article_completeness(store, article, language),
+        title=message_row(catalog, (article.title_context, article.title)),
+        review_summary=message_row(
+            catalog, (None, REVIEW_SUMMARIES[article.metadata.clinical_review])
+        ),
+        disclaimer=message_row(catalog, (None, DISCLAIMER)),
+        sections=tuple(sections),
+    )
+
+
+def _preview_language(store: PayloadStore, available: tuple[Language, ...]) -> Language:
+    """`lang`, else the first Accept-Language range, if it has a catalog; else as the API.
+
+    A catalog below the completeness threshold is previewed too: that is what a
+    translator is working on.
+    """
+    negotiation = store.negotiator.negotiate(
+        tuple(request.args.getlist("lang")), request.headers.get("Accept-Language", "")
+    )
+    if negotiation.lang_error:
+        raise Problem(INVALID_LANGUAGE[negotiation.lang_error])
+    by_tag = {language.tag: language for language in available}
+    return by_tag.get(negotiation.requested) or by_tag[negotiation.served]
+
+
+def _page(body: str, content_languages: list[str]) -> Response:
+    """Answer with an HTML page that no cache keeps: a reload shows new catalogs at once."""
+    headers = (
+        *current_store().policy.uncacheable(HTML),
+        ("Content-Language", ", ".join(dict.fromkeys(content_languages))),
+        ("Vary", "Accept-Language"),
+    )
+    return Response(body, headers=headers)
+
+
+@bp.after_request
+def add_security_headers(response: Response) -> Response:
+    """Lock every preview response (pages, stylesheet, errors) to our own stylesheet."""
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
+
+
+@bp.get("/")
+def list_previews():
+    """List every article in every language, with completeness and catalog revision date."""
+    store = current_store()
+    available = languages(store)
+    articles = [
+        (
+            article,
+            [(language, article_completeness(store, article, language)) for language in available],
+        )
+        for article in store.articles.values()
+    ]
+    body = render_template("preview/index.html", articles=articles)
+    return _page(body, [SOURCE_LANGUAGE])
+
+
+@bp.get("/<slug>")
+def show_preview(slug: str):
+    """Show one article beside its English source, in the `lang` asked for."""
+    store = current_store()
+    if slug not in store.articles:
+        raise Problem(ARTICLE_NOT_FOUND)
+    available = languages(store)
+    language = _preview_language(store, available)
+    preview = preview_article(store, store.articles[slug], language)
+    body = render_template("preview/article.html", preview=preview, languages=available)
+    return _page(body, [SOURCE_LANGUAGE, language.tag])

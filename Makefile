@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test browser-test-deps lint format openapi openapi-check translations \
-	translations-extract translations-update translations-status translations-check lock clean bench
+	translations-extract translations-update translations-status translations-check lock clean bench soak
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
@@ -68,6 +68,9 @@ test: lint translations openapi-check translations-check $(AXE)  ## Every check 
 
 bench: translations  ## Benchmark the service against the Flask floor (needs wrk and ab; ~5 min).
 	$(BIN)/python -m benchmarks.run
+
+soak: translations  ## 200,000 requests against one worker: zero errors, RSS growth <= 5 MB (~2 min).
+	$(BIN)/python -m benchmarks.soak
 
 lock:  ## Re-resolve the lock files from pyproject.toml (needs network to PyPI).
 	$(BIN)/python -m pip install --quiet uv

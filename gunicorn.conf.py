@@ -46,6 +46,12 @@ limit_request_field_size = 8190
 control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
 control_socket_disable = not control_socket
 
+# Worker heartbeat files go to RAM when it exists, so a read-only root filesystem
+# (docker run --read-only) needs no writable /tmp for gunicorn itself.
+RAM_DISK = "/dev/shm"  # noqa: S108 - gunicorn makes its own unlinked files here
+if os.path.isdir(RAM_DISK):
+    worker_tmp_dir = RAM_DISK
+
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")

@@ -52,6 +52,18 @@ def _sorted_matches(pattern: re.Pattern, text: str) -> list[str]:
     return sorted(pattern.findall(text))
 
 
+def _formatting_error(entry: polib.POEntry, text: str) -> str | None:
+    """Format a python-format msgstr the way the service will, with sample values."""
+    if "python-format" not in entry.flags:
+        return None
+    names = re.findall(r"%\(([^)]*)\)", entry.msgid)
+    try:
+        text % dict.fromkeys(names, "x")
+    except (KeyError, ValueError, TypeError) as error:
+        return str(error)
+    return None
+
+
 def _entry_problems(entry: polib.POEntry, plural_count: int) -> list[str]:
     problems = []
     if entry.obsolete:
@@ -70,6 +82,8 @@ def _entry_problems(entry: polib.POEntry, plural_count: int) -> list[str]:
             problems.append(
                 f"placeholders {placeholders} do not match the English {source_placeholders}"
             )
+        elif error := _formatting_error(entry, text):
+            problems.append(f"formatting fails ({error}); write a literal % as %%")
         if added := sorted(set(_MARKUP.findall(text)) - source_markup):
             problems.append(f"markup or links the English does not have: {added}")
         if text == entry.msgid and len(entry.msgid) >= _LONG_ENGLISH:

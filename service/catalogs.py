@@ -6,6 +6,7 @@ headers. Start-up refuses a .mo that disagrees with its .po.
 """
 
 import datetime
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,6 +132,8 @@ def load_template(translations_dir: Path) -> Template:
 
 def catalog_paths(translations_dir: Path) -> dict[str, Path]:
     """Map each catalog's BCP 47 tag to its .po file, in tag order."""
+    if not translations_dir.is_dir() or not os.access(translations_dir, os.R_OK | os.X_OK):
+        raise CatalogError(f"{translations_dir}: not a readable directory")
     try:
         paths = sorted(translations_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
     except OSError as error:
@@ -159,7 +162,7 @@ def _load_mo(mo_path: Path) -> Translations:
     try:
         with mo_path.open("rb") as mo_file:
             return Translations(mo_file, domain=DOMAIN)
-    except (OSError, ValueError, UnicodeDecodeError, IndexError) as error:
+    except Exception as error:  # gettext raises whatever the bytes trip: all mean corrupted
         raise CatalogError(f"{mo_path}: corrupted compiled catalog: {error}") from None
 
 

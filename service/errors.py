@@ -4,14 +4,17 @@ import logging
 from dataclasses import dataclass
 
 from flask import Flask, Response, request
-from flask_babel import force_locale, lazy_gettext
+from flask_babel import force_locale, gettext
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from service.headers import PROBLEM_JSON
+from service.i18n import N_
 from service.payloads import current_store, serialize
 from service.schemas import ProblemSchema
 
 log = logging.getLogger(__name__)
+# (language, English detail) pairs whose translation failed to format, logged once each.
+_formatting_failures: set[tuple[str, str]] = set()
 
 PROBLEM_TYPE_PREFIX = "urn:patient-info:problem:"
 _MAX_INSTANCE_LENGTH = 2048
@@ -37,8 +40,8 @@ INVALID_LANGUAGE = {
     "malformed": ProblemType(
         "invalid-language",
         400,
-        lazy_gettext("Invalid language parameter"),
-        lazy_gettext(
+        N_("Invalid language parameter"),
+        N_(
             'The "lang" parameter must be one well-formed BCP 47 language tag, '
             'such as "es" or "pt-BR".'
         ),
@@ -46,64 +49,60 @@ INVALID_LANGUAGE = {
     "empty": ProblemType(
         "invalid-language",
         400,
-        lazy_gettext("Invalid language parameter"),
-        lazy_gettext(
-            'The "lang" parameter is empty. Give a language tag such as "es", or leave it out.'
-        ),
+        N_("Invalid language parameter"),
+        N_('The "lang" parameter is empty. Give a language tag such as "es", or leave it out.'),
     ),
     "repeated": ProblemType(
         "invalid-language",
         400,
-        lazy_gettext("Invalid language parameter"),
-        lazy_gettext('The "lang" parameter was given more than once. Give it once.'),
+        N_("Invalid language parameter"),
+        N_('The "lang" parameter was given more than once. Give it once.'),
     ),
 }
 ARTICLE_NOT_FOUND = ProblemType(
     "article-not-found",
     404,
-    lazy_gettext("Article not found"),
-    lazy_gettext("There is no article with this slug. The list of articles is at /v1/articles."),
+    N_("Article not found"),
+    N_("There is no article with this slug. The list of articles is at /v1/articles."),
 )
 SECTION_NOT_FOUND = ProblemType(
     "section-not-found",
     404,
-    lazy_gettext("Section not found"),
+    N_("Section not found"),
     # Translators: %(sections_url)s is an address such as /v1/articles/some-article/sections.
-    lazy_gettext(
-        "This article has no section with this id. Its sections are listed at %(sections_url)s."
-    ),
+    N_("This article has no section with this id. Its sections are listed at %(sections_url)s."),
 )
 NOT_FOUND = ProblemType(
     "not-found",
     404,
-    lazy_gettext("Not found"),
-    lazy_gettext("There is nothing at this address. The list of articles is at /v1/articles."),
+    N_("Not found"),
+    N_("There is nothing at this address. The list of articles is at /v1/articles."),
 )
 METHOD_NOT_ALLOWED = ProblemType(
     "method-not-allowed",
     405,
-    lazy_gettext("Method not allowed"),
+    N_("Method not allowed"),
     # Translators: %(methods)s is a list of HTTP methods such as "GET, HEAD, OPTIONS".
-    lazy_gettext("This address only answers these methods: %(methods)s."),
+    N_("This address only answers these methods: %(methods)s."),
 )
 BAD_REQUEST = ProblemType(
     "bad-request",
     400,
-    lazy_gettext("Bad request"),
-    lazy_gettext("The request could not be understood."),
+    N_("Bad request"),
+    N_("The request could not be understood."),
 )
 REQUEST_ERROR = ProblemType(
     "request-error",
     400,
-    lazy_gettext("Request error"),
+    N_("Request error"),
     # Translators: %(status)s is an HTTP status code such as 413.
-    lazy_gettext("The request could not be processed (HTTP status %(status)s)."),
+    N_("The request could not be processed (HTTP status %(status)s)."),
 )
 INTERNAL_ERROR = ProblemType(
     "internal-error",
     500,
-    lazy_gettext("Internal server error"),
-    lazy_gettext("Something went wrong on our side. Please try again later."),
+    N_("Internal server error"),
+    N_("Something went wrong on our side. Please try again later."),
 )
 
 
@@ -125,15 +124,31 @@ def _error_language() -> str:
     return negotiation.served
 
 
+def _formatted(translated: str, english: str, problem: Problem, language: str) -> str:
+    """Fill in the detail's values; English for this entry if the translation can't."""
+    if not problem.detail_values:
+        return translated
+    try:
+        return translated % problem.detail_values
+    except (KeyError, ValueError, TypeError) as error:
+        if (language, english) not in _formatting_failures:
+            _formatting_failures.add((language, english))
+            log.warning(
+                "translation of %r in %s fails to format (%s); English served",
+                english,
+                language,
+                error,
+            )
+        return english % problem.detail_values
+
+
 def problem_response(problem: Problem) -> Response:
     """Render a Problem in the request's language, with no-store and CORS headers."""
     problem_type, status = problem.problem_type, problem.problem_type.status
     language = _error_language()
     with force_locale(language.replace("-", "_")):
-        title = str(problem_type.title)
-        detail = str(problem_type.detail)
-        if problem.detail_values:
-            detail %= problem.detail_values
+        title = gettext(problem_type.title)
+        detail = _formatted(gettext(problem_type.detail), problem_type.detail, problem, language)
     body = serialize(
         ProblemSchema(),
         {

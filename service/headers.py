@@ -14,7 +14,7 @@ YAML = "application/yaml; charset=utf-8"
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 # Request headers a browser portal may send cross-origin (preflight answer).
 CORS_REQUEST_HEADERS = "Accept, Accept-Language, If-None-Match, X-Request-ID"
-CORS_EXPOSED_HEADERS = "ETag, Content-Language"
+CORS_EXPOSED_HEADERS = "ETag, Content-Language, Content-Location"
 PREFLIGHT_MAX_AGE = "86400"
 
 Headers = tuple[tuple[str, str], ...]
@@ -60,7 +60,8 @@ class HeaderPolicy:
 
     @staticmethod
     def not_modified(cacheable: Headers) -> Headers:
-        """A 304 carries what RFC 9110 15.4.5 asks for (ETag, Cache-Control, Vary)."""
+        """A 304 carries what RFC 9110 15.4.5 asks for (ETag, Cache-Control, Vary,
+        Content-Location)."""
         dropped = {"Content-Type", "Content-Language"}
         return tuple((name, value) for name, value in cacheable if name not in dropped)
 

@@ -15,6 +15,12 @@ from babel.core import get_global
 
 SOURCE_LANGUAGE = "en"
 
+
+def N_(message: str) -> str:
+    """Mark an English string for extraction; it is translated where it is used."""
+    return message
+
+
 # A well-formed RFC 5646 language tag (regular forms, no grandfathered tags), with "_"
 # accepted for "-". Written so that Python and JSON Schema (the OpenAPI document) read
 # it alike: no flags, no named groups.

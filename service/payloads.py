@@ -27,14 +27,9 @@ from service.config import StartupError
 from service.content.loader import load_articles
 from service.content.model import Article, Section
 from service.headers import JSON, HeaderPolicy, Headers
-from service.i18n import SOURCE_LANGUAGE, Negotiator, text_direction
+from service.i18n import N_, SOURCE_LANGUAGE, Negotiator, text_direction
 
 API_PREFIX = "/v1"
-
-
-def N_(message: str) -> str:
-    """Mark an interface string for extraction; it is translated per language at build."""
-    return message
 
 
 # Translators: shown with every article. Use the usual wording of patient leaflets.
@@ -132,6 +127,19 @@ def section_url(slug: str, section_id: str) -> str:
     return f"{section_index_url(slug)}/{section_id}"
 
 
+def resource_url(key: tuple[str, ...]) -> str:
+    """The path of the resource a payload key names."""
+    kind, *ids = key
+    builders = {
+        "articles": lambda: f"{API_PREFIX}/articles",
+        "article": article_url,
+        "sections": section_index_url,
+        "section": section_url,
+        "languages": lambda: f"{API_PREFIX}/languages",
+    }
+    return builders[kind](*ids)
+
+
 class PayloadStore:
     """Everything the service serves, by (resource key, language)."""
 
@@ -175,8 +183,14 @@ class PayloadStore:
         body = serialize(schema, data, f"{'/'.join(key)} [{served}]")
         etag = strong_etag(body)
         present = ", ".join(dict.fromkeys(languages or [served]))
+        # The canonical URL of this content in this language: caches and CDNs can key
+        # on it instead of on every Accept-Language variant.
+        canonical = f"{resource_url(key)}?lang={served}"
         headers = self.policy.cacheable(
-            JSON, etag, ("Accept-Language",), (("Content-Language", present),)
+            JSON,
+            etag,
+            ("Accept-Language",),
+            (("Content-Language", present), ("Content-Location", canonical)),
         )
         self.payloads[key, served] = Payload(
             body, body_language, etag, headers, self.policy.not_modified(headers)

@@ -36,6 +36,25 @@ def test_every_endpoint_in_each_language(client, url, language):
     assert response.headers["ETag"].startswith('"')
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Location"] == f"{url}?lang={language}"
+
+
+@pytest.mark.parametrize(
+    ("query", "header", "canonical"),
+    [
+        ("", "es-MX,es;q=0.9", "?lang=es"),
+        ("?lang=es_ES", "", "?lang=es"),
+        ("?lang=ES&utm_source=x", "", "?lang=es"),
+        ("", "zh-CN", "?lang=zh-Hans"),
+        ("", "", "?lang=en"),
+    ],
+)
+def test_content_location_is_the_canonical_lang_url(client, query, header, canonical):
+    url = f"{ARTICLE}/sections/pain"
+    response = client.get(url + query, headers={"Accept-Language": header})
+    assert response.headers["Content-Location"] == url + canonical
+    again = client.get(url + canonical)
+    assert json.loads(again.data)["paragraphs"] == json.loads(response.data)["paragraphs"]
 
 
 def test_article_list(client):
@@ -258,6 +277,7 @@ class TestConditionalRequests:
         assert response.headers["ETag"] == etag
         assert response.headers["Cache-Control"] == "public, max-age=3600"
         assert response.headers["Vary"] == "Accept-Language"
+        assert response.headers["Content-Location"] == f"{self.URL}?lang=es"
 
     @pytest.mark.parametrize("if_none_match", ['"nope"', "garbage", 'W/"x", "y"', ""])
     def test_other_etags_give_200(self, client, if_none_match):

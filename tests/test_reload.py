@@ -5,15 +5,18 @@ import http.client
 import json
 import os
 import signal
+import socket
 import threading
 import time
 from collections import Counter
 from urllib.parse import urlparse
 
+import pytest
+
 from tests.conftest import SLUG, compile_catalogs, running_gunicorn
 
 SECTION = f"/v1/articles/{SLUG}/sections/pain"
-LOAD_THREADS = 4
+LOAD_THREADS = 8  # connections at once, as a small steady load
 MAX_LOAD_SECONDS = 40
 
 
@@ -86,3 +89,33 @@ def test_hup_under_load(tmp_path, translations_copy):
         assert set(load.outcomes) == {200}, load.outcomes
         assert load.outcomes[200] > 100
         assert "messages.mo: corrupted compiled catalog" in server.log()
+
+
+def test_sigterm_lets_in_flight_requests_finish_then_closes_the_port(tmp_path):
+    with running_gunicorn(tmp_path, WEB_CONCURRENCY="2", GRACEFUL_TIMEOUT="10") as server:
+        url = urlparse(server.base_url)
+        with Load(server.base_url) as load:
+            time.sleep(1)
+            # A request in flight when SIGTERM arrives: headers sent, not yet finished.
+            in_flight = socket.create_connection((url.hostname, url.port), timeout=10)
+            in_flight.sendall(f"GET {SECTION} HTTP/1.1\r\nHost: localhost\r\n".encode())
+            time.sleep(0.3)
+            # As a load balancer would, stop sending new requests, then SIGTERM: what is
+            # already sent must complete (connections never accepted get refused).
+            load.stopping.set()
+            time.sleep(0.05)
+            server.process.send_signal(signal.SIGTERM)
+            time.sleep(0.5)
+            in_flight.sendall(b"Accept-Language: es\r\nConnection: close\r\n\r\n")
+            answer = b""
+            while chunk := in_flight.recv(65536):
+                answer += chunk
+            in_flight.close()
+            assert server.process.wait(timeout=15) == 0
+        assert answer.startswith(b"HTTP/1.1 200 OK"), answer[:200]
+        assert json.loads(answer.partition(b"\r\n\r\n")[2])["language"] == "es"
+        print(f"requests before SIGTERM: {dict(load.outcomes)}")
+        assert set(load.outcomes) == {200}, load.outcomes
+        assert load.outcomes[200] > 50
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection((url.hostname, url.port), timeout=2)

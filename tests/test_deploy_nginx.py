@@ -1,0 +1,200 @@
+"""deploy/nginx/ for real: Debian's nginx caching in front of gunicorn, both on loopback."""
+
+import contextlib
+import json
+import os
+import pwd
+import shutil
+import signal
+import socket
+import string
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+import tests.conftest
+from service.config import REPOSITORY_DIR
+from tests.conftest import SLUG, Server, compile_catalogs, free_port, running_gunicorn
+from tests.test_reload import wait_for
+
+NGINX_DIR = REPOSITORY_DIR / "deploy" / "nginx"
+NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+SECTION = f"/v1/articles/{SLUG}/sections/pain"
+
+pytestmark = pytest.mark.skipif(
+    NGINX is None and "CI" not in os.environ,
+    reason="nginx is not installed (`apt-get install nginx`); CI installs it and runs these",
+)
+
+
+def main_config(prefix: Path, includes: tuple[Path, ...]) -> str:
+    """A minimal nginx.conf that keeps every file nginx writes under `prefix`."""
+    # As root, nginx's workers would switch to `nobody`, who cannot enter pytest's tmp dirs.
+    user = f"user {pwd.getpwuid(os.geteuid()).pw_name};" if os.geteuid() == 0 else ""
+    temp_paths = "\n".join(
+        f"    {kind}_temp_path {prefix / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    include_lines = "\n".join(f"    include {path};" for path in includes)
+    return (
+        f"{user}\npid {prefix / 'nginx.pid'};\nerror_log {prefix / 'error.log'} notice;\n"
+        f"worker_processes 1;\nevents {{ worker_connections 256; }}\n"
+        f"http {{\n    access_log off;\n{temp_paths}\n{include_lines}\n}}\n"
+    )
+
+
+@contextlib.contextmanager
+def running_nginx(tmp_path: Path, upstream: str, *extra_includes: Path):
+    """Start nginx with deploy/nginx's config in front of `upstream` (host:port); stop it after."""
+    assert NGINX, "nginx is not installed: CI must install it (.ci/run)"
+    prefix = tmp_path / "nginx"
+    prefix.mkdir()
+    port = free_port()
+    template = string.Template((NGINX_DIR / "patient-info.conf.template").read_text())
+    rendered = template.safe_substitute(
+        PATIENT_INFO_LISTEN=f"127.0.0.1:{port}",
+        PATIENT_INFO_UPSTREAM=upstream,
+        PATIENT_INFO_CACHE_DIR=str(prefix / "cache"),
+    )
+    assert "${PATIENT_INFO_" not in rendered
+    (prefix / "patient-info.conf").write_text(rendered)
+    config = prefix / "nginx.conf"
+    config.write_text(main_config(prefix, (*extra_includes, prefix / "patient-info.conf")))
+    error_log = prefix / "error.log"
+    process = subprocess.Popen(
+        [NGINX, "-p", str(prefix), "-c", str(config), "-e", str(error_log), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    proxy = Server(process, f"http://127.0.0.1:{port}", error_log)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            if process.poll() is not None:
+                raise AssertionError(f"nginx exited early:\n{proxy.log()}")
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                break
+            assert time.monotonic() < deadline, f"nginx did not listen:\n{proxy.log()}"
+            time.sleep(0.05)
+        yield proxy
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def upstream(tmp_path_factory):
+    """One gunicorn, as shipped, for the tests that do not restart or reload it."""
+    with running_gunicorn(tmp_path_factory.mktemp("gunicorn")) as server:
+        yield server
+
+
+def address(server: Server) -> str:
+    return server.base_url.removeprefix("http://")
+
+
+def fetch(server: Server, path: str, accept_language: str) -> tuple[str | None, dict, bytes]:
+    """GET that must succeed: (X-Cache-Status or None, headers, body)."""
+    status, headers, body = server.get(path, **{"Accept-Language": accept_language})
+    assert status == 200, (status, body)
+    return headers.get("X-Cache-Status"), headers, body
+
+
+def test_each_language_is_cached_apart_and_never_mixed_up(tmp_path, upstream):
+    direct = {language: fetch(upstream, SECTION, language)[2] for language in ("es", "fr", "ar")}
+    assert len(set(direct.values())) == 3
+    with running_nginx(tmp_path, address(upstream)) as proxy:
+        for expected_status in ("MISS", "HIT", "HIT"):
+            for language, body in direct.items():
+                cache_status, headers, proxied = fetch(proxy, SECTION, language)
+                assert (cache_status, headers["Content-Language"]) == (expected_status, language)
+                assert json.loads(proxied)["language"] == language
+                assert proxied == body
+        # Other spellings of the same choice land on the same entry: no fragmentation.
+        for spelling, language in (("es-MX,es;q=0.9", "es"), ("AR-eg", "ar"), ("fr;q=1.0", "fr")):
+            cache_status, _, proxied = fetch(proxy, SECTION, spelling)
+            assert (cache_status, proxied) == ("HIT", direct[language])
+        # Cache-Control: no-store is honoured: a probe is never answered from the cache.
+        assert [fetch(proxy, "/healthz", "es")[0] for _ in range(2)] == ["MISS", "MISS"]
+
+
+# Headers the map reduces, and headers it must leave to the service (q order, q=0,
+# Traditional Chinese, wildcards, malformed ranges).
+ACCEPT_LANGUAGE_HEADERS = (
+    *("es", "es-MX", "ES-mx", "es-419", "fr-CA, en;q=0.5", "de-AT", "ar-EG", "vi", "ru-RU"),
+    *("en-US, es", "pt", "pt-PT", "pt-br", "zh", "zh-CN", "zh-SG", "zh-Hans", "zh-Hans-HK"),
+    *("zh-TW", "zh-HK", "zh-MO", "zh-Hant", "zh-Hant-CN", "zh-TW, fr;q=0.5", "zh-HK, zh;q=0.8"),
+    *("es;q=0, es-MX", "es-MX, es;q=0", "fr, de;q=0.000", "fr;q=0.5, de", "de;q=0.9, ru;q=1"),
+    *("*", "*, ar", "xx, es", "", ", es", "es;q=1.0000, fr", "es;level=1, fr", "en-Shaw, de"),
+    *("garbage!!, ru", "es-MX-x-private, vi", "es_MX, vi", "sr-Latn, es"),
+)
+
+
+def test_the_proxy_serves_the_language_the_service_negotiates(tmp_path, upstream):
+    with running_nginx(tmp_path, address(upstream)) as proxy:
+        for header in ACCEPT_LANGUAGE_HEADERS:
+            _, direct_headers, direct = fetch(upstream, "/v1/articles", header)
+            _, proxied_headers, proxied = fetch(proxy, "/v1/articles", header)
+            served = (json.loads(proxied)["language"], proxied_headers["Content-Language"])
+            assert served == (json.loads(direct)["language"], direct_headers["Content-Language"]), (
+                header
+            )
+
+
+def test_an_upstream_restart_is_invisible(tmp_path, monkeypatch):
+    port = free_port()
+    # Both gunicorns bind the one port nginx knows.
+    monkeypatch.setattr(tests.conftest, "free_port", lambda: port)
+    languages = ("es", "fr", "ar")
+    with running_nginx(tmp_path, f"127.0.0.1:{port}") as proxy:
+        (tmp_path / "before").mkdir()
+        with running_gunicorn(tmp_path / "before", CACHE_MAX_AGE="1"):
+            bodies = {language: fetch(proxy, SECTION, language)[2] for language in languages}
+
+        def stale_everywhere() -> bool:
+            served = [fetch(proxy, SECTION, language) for language in languages]
+            assert [body for _, _, body in served] == list(bodies.values())
+            return {cache_status for cache_status, _, _ in served} == {"STALE"}
+
+        wait_for(stale_everywhere, seconds=5)  # expired, upstream down: the last good copy
+        (tmp_path / "after").mkdir()
+        with running_gunicorn(tmp_path / "after", CACHE_MAX_AGE="1"):
+            for language, body in bodies.items():
+                # Expired entries are revalidated with If-None-Match; the 304 refreshes them.
+                cache_status, _, proxied = fetch(proxy, SECTION, language)
+                assert (cache_status, proxied) == ("REVALIDATED", body)
+
+
+def test_a_catalog_reload_is_served_once_the_cached_copy_expires(tmp_path, translations_copy):
+    po = translations_copy / "es" / "LC_MESSAGES" / "messages.po"
+    reloaded_heading = "¿Duele el tratamiento? (texto recargado)"
+    with (
+        running_gunicorn(
+            tmp_path, TRANSLATIONS_DIR=str(translations_copy), CACHE_MAX_AGE="1"
+        ) as server,
+        running_nginx(tmp_path, address(server)) as proxy,
+    ):
+        heading = json.loads(fetch(proxy, SECTION, "es")[2])["heading"]
+        others = {language: fetch(proxy, SECTION, language)[2] for language in ("fr", "ar")}
+        po_text = po.read_text(encoding="utf-8")
+        assert f'msgstr "{heading}"' in po_text
+        po.write_text(po_text.replace(f'msgstr "{heading}"', f'msgstr "{reloaded_heading}"'))
+        compile_catalogs(translations_copy)
+        os.kill(server.process.pid, signal.SIGHUP)
+
+        def spanish_heading() -> str:
+            return json.loads(fetch(proxy, SECTION, "es")[2])["heading"]
+
+        wait_for(lambda: spanish_heading() == reloaded_heading)
+        for language, body in others.items():
+            assert fetch(proxy, SECTION, language)[2] == body
+
+
+def test_the_rate_limit_example_answers_429_past_its_burst(tmp_path, upstream):
+    with running_nginx(tmp_path, address(upstream), NGINX_DIR / "rate-limit.conf") as proxy:
+        statuses = [proxy.get(SECTION)[0] for _ in range(40)]
+    burst = 20
+    assert statuses[: burst + 1] == [200] * (burst + 1)
+    assert statuses.count(429) >= 10, statuses

@@ -1,0 +1,62 @@
+"""The container, checked by reading the Dockerfile (no Docker engine runs here)."""
+
+import json
+import re
+
+import pytest
+from dockerfile_parse import DockerfileParser
+
+from service.config import REPOSITORY_DIR
+
+BUILD_TOOLS = re.compile(r"\b(gcc|g\+\+|make|build-essential|clang|cc|pip install)\b")
+
+
+@pytest.fixture(scope="module")
+def final_stage():
+    instructions = DockerfileParser(str(REPOSITORY_DIR / "Dockerfile")).structure
+    last_from = max(i for i, item in enumerate(instructions) if item["instruction"] == "FROM")
+    return instructions[last_from:]
+
+
+def values(stage, instruction):
+    return [item["value"] for item in stage if item["instruction"] == instruction]
+
+
+def test_base_image_is_slim_and_pinned_by_version(final_stage):
+    (base,) = values(final_stage, "FROM")
+    assert re.fullmatch(r"python:3\.11\.\d+-slim-\w+", base)
+
+
+def test_runs_as_a_non_root_user(final_stage):
+    users = values(final_stage, "USER")
+    assert users
+    assert users[-1] not in {"root", "0", "0:0"}
+
+
+def test_gunicorn_is_pid_1_in_exec_form(final_stage):
+    (entrypoint,) = values(final_stage, "ENTRYPOINT")
+    assert json.loads(entrypoint) == ["gunicorn", "--config", "gunicorn.conf.py"]
+    assert not values(final_stage, "CMD")
+    assert values(final_stage, "STOPSIGNAL") in ([], ["SIGTERM"])
+
+
+def test_healthcheck_probes_healthz(final_stage):
+    (healthcheck,) = values(final_stage, "HEALTHCHECK")
+    assert "/healthz" in healthcheck
+    assert "--timeout=" in healthcheck
+
+
+def test_no_compilers_or_build_tools_in_the_final_stage(final_stage):
+    for command in values(final_stage, "RUN"):
+        assert not BUILD_TOOLS.search(command), command
+    copies = values(final_stage, "COPY")
+    assert all(copy.startswith("--from=build ") for copy in copies)
+
+
+def test_works_on_a_read_only_root_filesystem(final_stage):
+    environment = " ".join(values(final_stage, "ENV"))
+    assert "PYTHONDONTWRITEBYTECODE=1" in environment
+    config = (REPOSITORY_DIR / "gunicorn.conf.py").read_text()
+    assert 'RAM_DISK = "/dev/shm"' in config
+    assert "worker_tmp_dir = RAM_DISK" in config
+    assert "control_socket_disable = not control_socket" in config

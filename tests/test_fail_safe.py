@@ -1,0 +1,118 @@
+"""Fail safe: broken content or catalogs stop start-up with one line; a translation that
+cannot be formatted at request time degrades to English instead of failing."""
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from babel.support import Translations
+
+from service import create_app
+from service.catalogs import load_catalog
+from service.config import PACKAGE_DIR, REPOSITORY_DIR
+from tests.conftest import SLUG, free_port
+
+ARTICLE = PACKAGE_DIR / "content" / "articles" / f"{SLUG}.toml"
+METHODS = "This address only answers these methods: %(methods)s."
+
+
+def start_gunicorn(**environ) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("gunicorn")), "--config", "gunicorn.conf.py"],
+        cwd=REPOSITORY_DIR,
+        env={**os.environ, "PORT": str(free_port()), **environ},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def write_article(directory: Path, old: str, new: str) -> Path:
+    directory.mkdir()
+    path = directory / ARTICLE.name
+    text = ARTICLE.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def break_spanish_entry(translations_dir: Path, msgstr: str) -> Path:
+    path = translations_dir / "es" / "LC_MESSAGES" / "messages.po"
+    catalog = polib.pofile(str(path))
+    catalog.find(METHODS).msgstr = msgstr
+    catalog.save()
+    return path
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["missing section", "unknown field", "broken placeholder", "corrupted mo", "not a directory"],
+)
+def test_start_up_fails_with_one_line_naming_the_problem(tmp_path, translations_copy, case):
+    if case == "missing section":
+        path = write_article(
+            tmp_path / "content", '[[sections]]\nid = "pain"', '[[sectionz]]\nid = "pain"'
+        )
+        environ, expected = {"CONTENT_DIR": str(path.parent)}, f"{path}: sectionz: Unknown field."
+    elif case == "unknown field":
+        path = write_article(
+            tmp_path / "content",
+            'clinical_review = "not_reviewed"',
+            'clinical_review = "not_reviewed"\nreviewed_on = 2026-01-01',
+        )
+        environ, expected = (
+            {"CONTENT_DIR": str(path.parent)},
+            f"{path}: metadata.reviewed_on: Unknown field.",
+        )
+    elif case == "broken placeholder":
+        path = break_spanish_entry(translations_copy, "Solo: %(metodos)s.")
+        line = polib.pofile(str(path)).find(METHODS).linenum
+        environ = {"TRANSLATIONS_DIR": str(translations_copy)}
+        expected = f"{path}:{line}: 'This address only answers these methods…': placeholders"
+    elif case == "corrupted mo":
+        mo = translations_copy / "fr" / "LC_MESSAGES" / "messages.mo"
+        mo.write_bytes(b"\xde\x12\x04\x95 truncated")
+        environ, expected = (
+            {"TRANSLATIONS_DIR": str(translations_copy)},
+            f"{mo}: corrupted compiled catalog",
+        )
+    else:
+        not_a_directory = tmp_path / "translations.txt"
+        not_a_directory.write_text("")
+        environ = {"TRANSLATIONS_DIR": str(not_a_directory)}
+        expected = f"{not_a_directory}: not a readable directory"
+    result = start_gunicorn(**environ)
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith(f"patient-info-api: cannot start: {expected}"), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_translation_that_fails_to_format_degrades_to_english(translations_copy, caplog):
+    """Checks keep such a catalog out; if one got in anyway, the entry falls back."""
+    app = create_app({"TRANSLATIONS_DIR": translations_copy})
+    store = app.extensions["payload_store"]
+    po_path = break_spanish_entry(translations_copy, "Solo estos métodos (100 %): %(methods)s.")
+    mo_path = po_path.with_suffix(".mo")
+    polib.pofile(str(po_path)).save_as_mofile(str(mo_path))  # bypasses pybabel's checks
+    with mo_path.open("rb") as mo_file:
+        store.translations["es"] = Translations(mo_file)
+    with pytest.raises(ValueError, match="formatting fails"):
+        load_catalog("es", po_path)  # what start-up and reload would say
+    client = app.test_client()
+    with caplog.at_level(logging.WARNING):
+        for _ in range(3):
+            response = client.delete("/v1/articles", headers={"Accept-Language": "es"})
+            assert response.status_code == 405
+            problem = response.get_json()
+            assert (
+                problem["detail"] == "This address only answers these methods: GET, HEAD, OPTIONS."
+            )
+            assert problem["title"] == "Método no permitido"  # the rest stays Spanish
+    warnings = [record for record in caplog.records if "fails to format" in record.getMessage()]
+    assert len(warnings) == 1

@@ -11,9 +11,10 @@ from service.cli import register_commands
 from service.config import StartupError
 from service.errors import register_error_handlers
 from service.headers import YAML, HeaderPolicy
+from service.i18n import SOURCE_LANGUAGE
 from service.localization import init_localization
 from service.openapi import render_document
-from service.payloads import Payload, build_store, current_store, strong_etag
+from service.payloads import Payload, build_payload, build_store, current_store
 
 
 class PatientInfoFlask(Flask):
@@ -28,10 +29,7 @@ class PatientInfoFlask(Flask):
 
 
 def _openapi_payload(app: Flask, policy: HeaderPolicy) -> Payload:
-    body = render_document(app)
-    etag = strong_etag(body)
-    headers = policy.cacheable(YAML, etag, ())
-    return Payload(body, "en", etag, headers, policy.not_modified(headers))
+    return build_payload(render_document(app), SOURCE_LANGUAGE, policy, YAML)
 
 
 def reload_store(app: Flask) -> bool:

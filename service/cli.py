@@ -44,10 +44,10 @@ def _translations_dir() -> Path:
     return current_app.config["TRANSLATIONS_DIR"]
 
 
-def _pybabel(*arguments: str, quiet: bool = True):
-    """Run one pybabel command in-process; exit with its message if it fails."""
+def _pybabel(*arguments: str):
+    """Run one pybabel command in-process, quietly but for errors; exit if it fails."""
     try:
-        status = CommandLineInterface().run(["pybabel", *(["--quiet"] * quiet), *arguments])
+        status = CommandLineInterface().run(["pybabel", "--quiet", *arguments])
     except BaseError as error:
         raise click.ClickException(str(error)) from None
     if status:
@@ -124,8 +124,7 @@ def init_command(language: str, translated_by: str):
 @translate.command("compile")
 def compile_command():
     """Compile every catalog to .mo (fuzzy entries are left out)."""
-    # Not quiet: Babel names the entry when a placeholder would break formatting.
-    _pybabel("compile", f"--directory={_translations_dir()}", f"--domain={DOMAIN}", quiet=False)
+    _pybabel("compile", f"--directory={_translations_dir()}", f"--domain={DOMAIN}")
 
 
 def _messages(catalog: Catalog) -> dict:
@@ -233,7 +232,7 @@ def status_command():
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def openapi_write_command(path: Path):
     """Write the OpenAPI document the code generates to PATH."""
-    path.write_bytes(current_app.extensions["openapi_document"].body)
+    path.write_bytes(current_app.extensions["openapi_document"].identity.body)
     click.echo(f"wrote {path}")
 
 
@@ -241,7 +240,7 @@ def openapi_write_command(path: Path):
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def openapi_check_command(path: Path):
     """Fail if PATH differs from the OpenAPI document the code generates."""
-    generated = current_app.extensions["openapi_document"].body
+    generated = current_app.extensions["openapi_document"].identity.body
     if not path.is_file() or path.read_bytes() != generated:
         raise click.ClickException(f"{path} is stale: run `make openapi` and commit it")
     click.echo(f"{path} is up to date")

@@ -66,6 +66,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict:
         ).resolve(),
         "CACHE_MAX_AGE": _integer(environ, "CACHE_MAX_AGE", 3600, 0, 31_536_000),
         "CORS_ALLOWED_ORIGINS": _origins(environ),
+        "ARTICLES_PER_PAGE": _integer(environ, "ARTICLES_PER_PAGE", 50, 1, 1000),
         "TRANSLATION_COMPLETENESS_THRESHOLD": _integer(
             environ, "TRANSLATION_COMPLETENESS_THRESHOLD", 100, 0, 100
         ),

@@ -59,6 +59,10 @@ INVALID_LANGUAGE = {
         N_('The "lang" parameter was given more than once. Give it once.'),
     ),
 }
+# Translators: "page" is a parameter name: keep it as it is.
+PAGE_RULE = N_('The "page" parameter must be given once, as a whole number from 1 to %(pages)s.')
+INVALID_PAGE = ProblemType("invalid-page", 400, N_("Invalid page parameter"), PAGE_RULE)
+PAGE_NOT_FOUND = ProblemType("page-not-found", 404, N_("Page not found"), PAGE_RULE)
 ARTICLE_NOT_FOUND = ProblemType(
     "article-not-found",
     404,

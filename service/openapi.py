@@ -56,7 +56,11 @@ not completely translated is served whole in English, with its own `language: "e
 _HEADER_DOCS = {
     "ETag": "Strong validator of this representation (language included).",
     "Cache-Control": "public, max-age=N (configurable).",
-    "Vary": "Accept-Language (and Origin when CORS origins are a list).",
+    "Vary": "Accept-Language; Accept-Encoding when a gzip twin exists (bodies over 1 KB); "
+    "Origin when CORS origins are a list.",
+    "Content-Location": "The canonical URL of this content in the served language (?lang=).",
+    "Content-Encoding": "gzip when the client accepts it and the body is over 1 KB.",
+    "Link": "RFC 8288 links to the first, prev, next and last pages.",
     "Content-Language": "The languages present in the body, the served one first.",
     "Allow": "The methods this resource answers.",
     "NoStore": "no-store: never cached.",
@@ -107,6 +111,25 @@ def _register_components(spec: APISpec):
         },
     )
     spec.components.parameter(
+        "page",
+        "query",
+        {
+            "description": "Page of the article list, from 1 (default) to pagination.total_pages.",
+            "schema": {"type": "integer", "minimum": 1},
+            "example": 1,
+        },
+    )
+    spec.components.parameter(
+        "accept_encoding",
+        "header",
+        {
+            "name": "Accept-Encoding",
+            "description": "gzip is served for bodies over 1 KB when accepted.",
+            "schema": string,
+            "example": "gzip",
+        },
+    )
+    spec.components.parameter(
         "accept_language",
         "header",
         {
@@ -129,11 +152,15 @@ def _register_components(spec: APISpec):
         "NotModified",
         {
             "description": "The representation matches If-None-Match.",
-            "headers": _headers("ETag", "Cache-Control", "Vary"),
+            "headers": _headers("ETag", "Cache-Control", "Vary", "Content-Location"),
         },
     )
     spec.components.response(
         "InvalidLanguage", _problem("The lang parameter is empty, repeated or malformed.")
+    )
+    spec.components.response(
+        "InvalidParameter",
+        _problem("The lang or page parameter is empty, repeated, malformed or out of range."),
     )
     spec.components.response("NotFound", _problem("No article, or no section, at this address."))
 
@@ -142,7 +169,10 @@ def _complete_operations(operations: dict, path_parameters: set[str]) -> dict:
     """Add caching headers to the GET's 200, a HEAD twin of the GET, and OPTIONS."""
     get = operations["get"]
     ok = get["responses"]["200"]
-    ok.setdefault("headers", _headers("ETag", "Cache-Control", "Vary", "Content-Language"))
+    content_headers = ["ETag", "Cache-Control", "Vary", "Content-Language", "Content-Location"]
+    if "page" in get.get("parameters", []):
+        content_headers.append("Link")
+    ok.setdefault("headers", _headers(*content_headers, "Content-Encoding"))
     head = copy.deepcopy(get)
     head["summary"] = f"{get['summary']} (headers only)"
     head["responses"] = {

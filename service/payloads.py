@@ -6,9 +6,12 @@ serializes it and hashes it for its ETag. A content request then only negotiates
 looks up a `Payload` here and returns its bytes.
 """
 
+import functools
+import gzip
 import hashlib
 import json
-from dataclasses import dataclass, replace
+import math
+from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale
@@ -48,31 +51,59 @@ class BuildError(StartupError):
     """A payload does not match its schema: a bug or bad content, caught before serving."""
 
 
-@dataclass(frozen=True)
-class Payload:
-    """One representation, ready to send: body bytes and every header, precomputed."""
+GZIP_MINIMUM_BYTES = 1024
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: cheap memo keys
+class Encoded:
+    """One set of bytes to send and every header for it (200 and 304)."""
 
     body: bytes
-    language: str  # the body's `language`: what a `requested_language` is compared with
     etag: str
     headers: Headers
     not_modified_headers: Headers
 
+
+@dataclass(frozen=True, eq=False)
+class Payload:
+    """One representation: its identity bytes and, over 1 KB, a gzip twin."""
+
+    language: str  # the body's `language`: what a `requested_language` is compared with
+    identity: Encoded
+    gzip: Encoded | None
+    recipe: tuple  # (policy, content type, vary, extra headers): to build variants
+
+    def encoded(self, accepts_gzip: bool) -> Encoded:
+        return self.gzip if accepts_gzip and self.gzip else self.identity
+
     def for_requested_language(self, requested: str) -> "Payload":
         """This payload with `requested_language` added (the tag is well-formed BCP 47)."""
-        body = b'{"requested_language":"' + requested.encode() + b'",' + self.body[1:]
-        etag = f'{self.etag[:-1]}-{requested}"'
-        return replace(
-            self,
-            body=body,
-            etag=etag,
-            headers=_with_etag(self.headers, etag),
-            not_modified_headers=_with_etag(self.not_modified_headers, etag),
-        )
+        body = b'{"requested_language":"' + requested.encode() + b'",' + self.identity.body[1:]
+        policy, content_type, vary, extra = self.recipe
+        return build_payload(body, self.language, policy, content_type, vary=vary, extra=extra)
 
 
-def _with_etag(headers: Headers, etag: str) -> Headers:
-    return tuple((name, etag if name == "ETag" else value) for name, value in headers)
+def _encode(body: bytes, policy: HeaderPolicy, content_type, vary, extra) -> Encoded:
+    etag = strong_etag(body)
+    headers = policy.cacheable(content_type, etag, vary, extra)
+    return Encoded(body, etag, headers, policy.not_modified(headers))
+
+
+def build_payload(
+    body: bytes, language: str, policy: HeaderPolicy, content_type: str, *, vary=(), extra=()
+) -> Payload:
+    """Hash, compress and precompute the headers of one representation."""
+    recipe = (policy, content_type, vary, extra)
+    if len(body) <= GZIP_MINIMUM_BYTES:
+        return Payload(language, _encode(body, policy, content_type, vary, extra), None, recipe)
+    vary = (*vary, "Accept-Encoding")
+    compressed = gzip.compress(body, compresslevel=9, mtime=0)
+    return Payload(
+        language,
+        _encode(body, policy, content_type, vary, extra),
+        _encode(compressed, policy, content_type, vary, (*extra, ("Content-Encoding", "gzip"))),
+        recipe,
+    )
 
 
 def serialize(schema: Schema, data: dict, where: str) -> bytes:
@@ -127,11 +158,18 @@ def section_url(slug: str, section_id: str) -> str:
     return f"{section_index_url(slug)}/{section_id}"
 
 
+def with_lang(url: str, tag: str) -> str:
+    """The canonical URL of `url` in language `tag`."""
+    return f"{url}{'&' if '?' in url else '?'}lang={tag}"
+
+
 def resource_url(key: tuple[str, ...]) -> str:
     """The path of the resource a payload key names."""
     kind, *ids = key
     builders = {
-        "articles": lambda: f"{API_PREFIX}/articles",
+        "articles": lambda page: (
+            f"{API_PREFIX}/articles" + ("" if page == "1" else f"?page={page}")
+        ),
         "article": article_url,
         "sections": section_index_url,
         "section": section_url,
@@ -149,7 +187,9 @@ class PayloadStore:
         catalogs: dict[str, LanguageCatalog],
         template: Template,
         policy: HeaderPolicy,
+        *,
         threshold: int,
+        articles_per_page: int = 50,
     ):
         self.articles = {article.slug: article for article in articles}
         self.catalogs = catalogs
@@ -166,13 +206,25 @@ class PayloadStore:
         self.negotiator = Negotiator(self.offered)
         self.translations = {tag: catalogs[tag].translations for tag in self.offered[1:]}
         self.payloads: dict[tuple[tuple[str, ...], str], Payload] = {}
+        self.article_pages = max(1, math.ceil(len(self.articles) / articles_per_page))
+        self.articles_per_page = articles_per_page
+        # Bounded: requested tags are client-chosen, so their variety is too.
+        self._with_requested_language = functools.lru_cache(maxsize=4096)(
+            Payload.for_requested_language
+        )
         for tag in self.offered:
             self._build_language(Localizer(tag, catalogs.get(tag)))
 
     def get(self, key: tuple[str, ...], language: str) -> Payload | None:
         return self.payloads.get((key, language))
 
-    def _add(self, key, served, schema, data, languages):
+    def encoded(self, payload: Payload, requested: str | None, accepts_gzip: bool) -> Encoded:
+        """The bytes to send: with `requested_language` when it differs, gzip if accepted."""
+        if requested and requested.lower() != payload.language.lower():
+            payload = self._with_requested_language(payload, requested)
+        return payload.encoded(accepts_gzip)
+
+    def _add(self, key, served, schema, data, languages, *, links=()):
         """Serialize one representation of `key` for requests negotiated to `served`.
 
         The body's `language` is the first of `languages` (a section served in English
@@ -181,19 +233,13 @@ class PayloadStore:
         body_language = languages[0] if languages else served
         data = {"language": body_language, "direction": text_direction(body_language), **data}
         body = serialize(schema, data, f"{'/'.join(key)} [{served}]")
-        etag = strong_etag(body)
         present = ", ".join(dict.fromkeys(languages or [served]))
         # The canonical URL of this content in this language: caches and CDNs can key
         # on it instead of on every Accept-Language variant.
-        canonical = f"{resource_url(key)}?lang={served}"
-        headers = self.policy.cacheable(
-            JSON,
-            etag,
-            ("Accept-Language",),
-            (("Content-Language", present), ("Content-Location", canonical)),
-        )
-        self.payloads[key, served] = Payload(
-            body, body_language, etag, headers, self.policy.not_modified(headers)
+        canonical = with_lang(resource_url(key), served)
+        extra = (("Content-Language", present), ("Content-Location", canonical), *links)
+        self.payloads[key, served] = build_payload(
+            body, body_language, self.policy, JSON, vary=("Accept-Language",), extra=extra
         )
 
     def _build_language(self, localizer: Localizer):
@@ -204,14 +250,38 @@ class PayloadStore:
             summaries.append({**head, "sections": sections})
             titles_languages.append(title_language)
             self._build_article(localizer, article, head, sections, title_language)
-        self._add(
-            ("articles",),
-            localizer.tag,
-            schemas.ArticleListSchema(),
-            {"articles": summaries},
-            [localizer.tag, *titles_languages],
-        )
+        self._build_article_pages(localizer, summaries, titles_languages)
         self._build_languages(localizer)
+
+    def _build_article_pages(self, localizer: Localizer, summaries, titles_languages):
+        """The article list, page by page, each with its RFC 8288 Link header."""
+        size, pages = self.articles_per_page, self.article_pages
+        for page in range(1, pages + 1):
+            start = (page - 1) * size
+
+            relations = {"first": 1, "prev": page - 1, "next": page + 1, "last": pages}
+            links = ", ".join(
+                f"<{with_lang(resource_url(('articles', str(number))), localizer.tag)}>; "
+                f'rel="{relation}"'
+                for relation, number in relations.items()
+                if 1 <= number <= pages
+            )
+            self._add(
+                ("articles", str(page)),
+                localizer.tag,
+                schemas.ArticleListSchema(),
+                {
+                    "articles": summaries[start : start + size],
+                    "pagination": {
+                        "page": page,
+                        "per_page": size,
+                        "total_articles": len(summaries),
+                        "total_pages": pages,
+                    },
+                },
+                [localizer.tag, *titles_languages[start : start + size]],
+                links=(("Link", links),),
+            )
 
     def _localize(self, localizer: Localizer, article: Article):
         """(head, section bodies, title language) of one article in one language."""
@@ -374,4 +444,5 @@ def build_store(config: dict) -> PayloadStore:
         template=load_template(translations_dir),
         policy=HeaderPolicy(config["CACHE_MAX_AGE"], config["CORS_ALLOWED_ORIGINS"]),
         threshold=config["TRANSLATION_COMPLETENESS_THRESHOLD"],
+        articles_per_page=config["ARTICLES_PER_PAGE"],
     )

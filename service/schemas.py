@@ -68,8 +68,16 @@ class ArticleSummarySchema(ArticleBaseSchema):
     sections = fields.List(fields.Nested(SectionEntrySchema), required=True)
 
 
+class PaginationSchema(Schema):
+    page = fields.Integer(required=True, validate=validate.Range(min=1))
+    per_page = fields.Integer(required=True, validate=validate.Range(min=1))
+    total_articles = fields.Integer(required=True, validate=validate.Range(min=0))
+    total_pages = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
 class ArticleListSchema(LocalizedSchema):
     articles = fields.List(fields.Nested(ArticleSummarySchema), required=True)
+    pagination = fields.Nested(PaginationSchema, required=True)
 
 
 class DatesSchema(Schema):

@@ -40,10 +40,10 @@ def test_cors_origin_list(translations_copy):
     client = app.test_client()
     allowed = client.get("/v1/articles", headers={"Origin": "https://portal.example"})
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://portal.example"
-    assert allowed.headers["Vary"] == "Accept-Language, Origin"
+    assert allowed.headers["Vary"] == "Accept-Language, Accept-Encoding, Origin"
     other = client.get("/v1/articles", headers={"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in other.headers
-    assert other.headers["Vary"] == "Accept-Language, Origin"
+    assert other.headers["Vary"] == "Accept-Language, Accept-Encoding, Origin"
 
 
 def test_cache_max_age_is_configurable(translations_copy):

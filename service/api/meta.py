@@ -59,7 +59,7 @@ def openapi_document():
       description: This API's OpenAPI 3.1 document, byte-identical to openapi.yaml in
         the repository.
       tags: [operations]
-      parameters: [if_none_match]
+      parameters: [accept_encoding, if_none_match]
       responses:
         "200": {description: The document., content: {application/yaml: {schema: {type: object}}},
                 headers: {ETag: {$ref: "#/components/headers/ETag"},

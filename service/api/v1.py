@@ -6,7 +6,7 @@ collects them. A /v2 is a new module beside this one.
 
 from flask import Blueprint
 
-from service.api.serving import serve
+from service.api.serving import article_list_page, serve
 
 bp = Blueprint("v1", __name__, url_prefix="/v1")
 
@@ -18,15 +18,18 @@ def list_articles():
     get:
       summary: List the articles
       description: Every article with its title in the negotiated language, its
-        sections, medical codes and the languages it is available in.
+        sections, medical codes and the languages it is available in, a page at a
+        time (ARTICLES_PER_PAGE, default 50). The Link header (RFC 8288) gives the
+        first, prev, next and last pages.
       tags: [articles]
-      parameters: [lang, accept_language, if_none_match]
+      parameters: [page, lang, accept_language, accept_encoding, if_none_match]
       responses:
         "200": {description: The articles., content: {application/json: {schema: ArticleList}}}
         "304": NotModified
-        "400": InvalidLanguage
+        "400": InvalidParameter
+        "404": NotFound
     """
-    return serve(("articles",))
+    return serve(("articles", article_list_page()))
 
 
 @bp.get("/articles/<slug>")
@@ -39,7 +42,7 @@ def get_article(slug: str):
         disclaimer and every section. A section not fully translated is served whole
         in English and says so in its `language`.
       tags: [articles]
-      parameters: [slug, lang, accept_language, if_none_match]
+      parameters: [slug, lang, accept_language, accept_encoding, if_none_match]
       responses:
         "200": {description: The article., content: {application/json: {schema: Article}}}
         "304": NotModified
@@ -57,7 +60,7 @@ def list_sections(slug: str):
       summary: List an article's sections
       description: The section index (id, heading, position), in order.
       tags: [sections]
-      parameters: [slug, lang, accept_language, if_none_match]
+      parameters: [slug, lang, accept_language, accept_encoding, if_none_match]
       responses:
         "200":
           description: The section index.
@@ -78,7 +81,7 @@ def get_section(slug: str, section_id: str):
       description: Heading, paragraphs, position and links to the previous and next
         sections.
       tags: [sections]
-      parameters: [slug, section_id, lang, accept_language, if_none_match]
+      parameters: [slug, section_id, lang, accept_language, accept_encoding, if_none_match]
       responses:
         "200": {description: The section., content: {application/json: {schema: Section}}}
         "304": NotModified
@@ -98,7 +101,7 @@ def list_languages():
         (whole catalog and per article), provenance and whether it is offered in
         negotiation (complete at or above the configured threshold).
       tags: [languages]
-      parameters: [lang, accept_language, if_none_match]
+      parameters: [lang, accept_language, accept_encoding, if_none_match]
       responses:
         "200": {description: The languages., content: {application/json: {schema: LanguageList}}}
         "304": NotModified

@@ -5,11 +5,28 @@ Reload design: the app (and so every payload) is built once in the master
 payload store in the master (`on_reload`) *before* gunicorn forks the new workers;
 if the rebuild fails (a broken catalog), the master keeps the last good store and the
 new workers serve it, so a bad catalog never takes the service down.
+
+Metrics: with METRICS_PORT set, prometheus_client runs in multiprocess mode (one
+directory of counters shared by the master and its workers) and the master serves
+/metrics on that port, away from the public API; dead workers' gauges are dropped.
+Logs: one JSON object per line (service/logs.py), access log included.
 """
 
 import os
+import shutil
+import tempfile
 
-from service import reload_store
+RAM_DISK = "/dev/shm"  # noqa: S108 - gunicorn and prometheus_client make their own files here
+METRICS_PORT = os.environ.get("METRICS_PORT", "").strip()
+if METRICS_PORT and METRICS_PORT != "0" and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+    # Before anything imports prometheus_client: it picks its mode at import time.
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(
+        prefix="patient-info-metrics-", dir=RAM_DISK if os.path.isdir(RAM_DISK) else None
+    )
+
+from prometheus_client import CollectorRegistry, multiprocess, start_http_server  # noqa: E402
+
+from service import reload_store  # noqa: E402
 
 
 def _environment_integer(name: str, default: int) -> int:
@@ -48,13 +65,38 @@ control_socket_disable = not control_socket
 
 # Worker heartbeat files go to RAM when it exists, so a read-only root filesystem
 # (docker run --read-only) needs no writable /tmp for gunicorn itself.
-RAM_DISK = "/dev/shm"  # noqa: S108 - gunicorn makes its own unlinked files here
 if os.path.isdir(RAM_DISK):
     worker_tmp_dir = RAM_DISK
 
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
+logger_class = "service.logs.JsonLogger"
+
+
+def _metrics_enabled() -> bool:
+    return "PROMETHEUS_MULTIPROC_DIR" in os.environ and METRICS_PORT not in ("", "0")
+
+
+def when_ready(server):
+    """Serve the workers' merged metrics from the master, on METRICS_PORT only."""
+    if _metrics_enabled():
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        host = os.environ.get("METRICS_HOST") or os.environ.get("HOST", "127.0.0.1")
+        start_http_server(int(METRICS_PORT), addr=host, registry=registry)
+        server.log.info("metrics on http://%s:%s/metrics", host, METRICS_PORT)
+
+
+def child_exit(server, worker):
+    """Drop a dead worker's live gauges (its counters stay in the totals)."""
+    if _metrics_enabled():
+        multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _metrics_enabled():
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
 
 
 def on_reload(arbiter):

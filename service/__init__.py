@@ -13,12 +13,19 @@ from service.errors import register_error_handlers
 from service.headers import YAML, HeaderPolicy
 from service.i18n import SOURCE_LANGUAGE
 from service.localization import init_localization
+from service.observability import ROUTE, ObservabilityMiddleware, process_metrics, record_store
 from service.openapi import render_document
 from service.payloads import Payload, build_payload, build_store, current_store
 
 
 class PatientInfoFlask(Flask):
-    """Flask, answering OPTIONS with 204, Allow and the CORS preflight headers."""
+    """Flask, answering OPTIONS with 204 and CORS preflight headers, and noting each
+    request's route template for the metrics and the access log."""
+
+    def dispatch_request(self):
+        rule = request.url_rule
+        request.environ[ROUTE] = rule.rule if rule is not None else "unmatched"
+        return super().dispatch_request()
 
     def make_default_options_response(self):
         methods = request.url_rule.methods if request.url_rule else {"GET", "HEAD", "OPTIONS"}
@@ -35,7 +42,8 @@ def _openapi_payload(app: Flask, policy: HeaderPolicy) -> Payload:
 def reload_store(app: Flask) -> bool:
     """Rebuild the payload store from disk; keep the serving one if the rebuild fails."""
     try:
-        app.extensions["payload_store"] = build_store(app.config)
+        store = app.extensions["payload_store"] = build_store(app.config)
+        record_store(app.extensions["metrics"], store)
     except StartupError as error:
         app.logger.error("reload refused, still serving the previous content: %s", error)
         return False
@@ -67,5 +75,8 @@ def create_app(config: dict | None = None) -> Flask:
     if not store.policy.any_origin:
         app.after_request(lambda response: store.policy.apply_cors_origin(response, request.origin))
     app.extensions["openapi_document"] = _openapi_payload(app, store.policy)
+    metrics = app.extensions["metrics"] = process_metrics() if app.config["METRICS_PORT"] else None
+    record_store(metrics, store)
+    app.wsgi_app = ObservabilityMiddleware(app.wsgi_app, metrics)
     register_commands(app)
     return app

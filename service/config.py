@@ -4,6 +4,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+SERVICE_VERSION = "1.0.0"  # kept equal to pyproject.toml's version by tests/test_factory.py
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPOSITORY_DIR = PACKAGE_DIR.parent
 
@@ -32,7 +33,7 @@ def _integer(environ: Mapping[str, str], name: str, default: int, minimum: int, 
 _SWITCH_VALUES = {"1": True, "true": True, "on": True, "0": False, "false": False, "off": False}
 
 
-def _switch(environ: Mapping[str, str], name: str, default: bool) -> bool:
+def switch(environ: Mapping[str, str], name: str, default: bool) -> bool:
     raw = environ.get(name, "").strip().lower()
     if not raw:
         return default
@@ -70,6 +71,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict:
         "TRANSLATION_COMPLETENESS_THRESHOLD": _integer(
             environ, "TRANSLATION_COMPLETENESS_THRESHOLD", 100, 0, 100
         ),
+        # Prometheus metrics, served by the gunicorn master on this port (0: off).
+        "METRICS_PORT": _integer(environ, "METRICS_PORT", 0, 0, 65535),
         # The translators' HTML preview (service/preview.py); `make run` turns it on.
-        "PREVIEW_ENABLED": _switch(environ, "PREVIEW_ENABLED", False),
+        "PREVIEW_ENABLED": switch(environ, "PREVIEW_ENABLED", False),
     }

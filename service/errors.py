@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from service.headers import PROBLEM_JSON
 from service.i18n import N_
+from service.observability import REQUEST_ID
 from service.payloads import current_store, serialize
 from service.schemas import ProblemSchema
 
@@ -162,6 +163,7 @@ def problem_response(problem: Problem) -> Response:
             "detail": detail,
             "instance": request.path[:_MAX_INSTANCE_LENGTH],
             "language": language,
+            "request_id": request.environ.get(REQUEST_ID, ""),
         },
         f"problem {problem_type.name}",
     )
@@ -198,5 +200,10 @@ def register_error_handlers(app: Flask):
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
-        log.exception("unhandled error on %s %s", request.method, request.path[:200])
+        log.exception(
+            "unhandled error on %s %s",
+            request.method,
+            request.path[:200],
+            extra={"request_id": request.environ.get(REQUEST_ID)},
+        )
         return problem_response(Problem(INTERNAL_ERROR))

@@ -15,6 +15,7 @@ from apispec_webframeworks.flask import FlaskPlugin
 from flask import Flask
 
 from service import schemas
+from service.config import SERVICE_VERSION
 from service.headers import ALLOWED_METHODS
 from service.i18n import LANGUAGE_TAG_PATTERN, MAX_TAG_LENGTH
 
@@ -195,7 +196,7 @@ def build_spec(app: Flask) -> APISpec:
     """Build the document from the app's URL map."""
     spec = APISpec(
         title="Patient-information API",
-        version="1.0.0",
+        version=SERVICE_VERSION,
         openapi_version="3.1.0",
         plugins=[MarshmallowPlugin()],
         info={

@@ -193,6 +193,10 @@ class ProblemSchema(Schema):
     detail = fields.String(required=True)
     instance = fields.String(required=True)
     language = fields.String(required=True)
+    request_id = fields.String(
+        required=True,
+        metadata={"description": "The X-Request-ID of this request: quote it to operators."},
+    )
 
 
 class HealthSchema(Schema):

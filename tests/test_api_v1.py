@@ -198,7 +198,16 @@ def test_not_found_is_problem_json_in_the_negotiated_language(client, url, probl
     assert response.status_code == 404
     assert response.content_type == "application/problem+json; charset=utf-8"
     problem = response.get_json(force=True)
-    assert set(problem) == {"type", "title", "status", "detail", "instance", "language"}
+    assert set(problem) == {
+        "type",
+        "title",
+        "status",
+        "detail",
+        "instance",
+        "language",
+        "request_id",
+    }
+    assert problem["request_id"] == response.headers["X-Request-ID"]
     assert problem["type"] == f"urn:patient-info:problem:{problem_type}"
     assert problem["instance"] == url
     assert problem["language"] == language

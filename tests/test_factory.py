@@ -1,12 +1,19 @@
 """The app factory: configuration, and start-up that refuses broken content or catalogs."""
 
+import tomllib
+
 import pytest
 
 from service import create_app
 from service.catalogs import CatalogError
-from service.config import ConfigError, from_environment
+from service.config import REPOSITORY_DIR, SERVICE_VERSION, ConfigError, from_environment
 from service.content.loader import ContentError
 from tests.conftest import compile_catalogs
+
+
+def test_version_matches_pyproject():
+    pyproject = tomllib.loads((REPOSITORY_DIR / "pyproject.toml").read_text())
+    assert pyproject["project"]["version"] == SERVICE_VERSION
 
 
 def test_defaults():

@@ -13,6 +13,7 @@ from service.errors import (
     SECTION_NOT_FOUND,
     Problem,
 )
+from service.observability import REQUESTED_LANGUAGE, SERVED_LANGUAGE
 from service.payloads import Encoded, Payload, current_store, section_index_url
 
 
@@ -43,6 +44,9 @@ def serve(key: tuple[str, ...]) -> Response:
     negotiation = store.negotiator.negotiate(
         tuple(request.args.getlist("lang")), headers.get("Accept-Language", "")
     )
+    environ = request.environ
+    environ[REQUESTED_LANGUAGE] = negotiation.requested
+    environ[SERVED_LANGUAGE] = negotiation.served
     if negotiation.lang_error:
         raise Problem(INVALID_LANGUAGE[negotiation.lang_error])
     payload = store.get(key, negotiation.served)

@@ -1,0 +1,150 @@
+"""Request ids and Prometheus metrics, kept off the hot path's critical work.
+
+A thin WSGI middleware gives every request an id (echoed in X-Request-ID), times it,
+and counts it. What the app learns while serving (route template, set in
+PatientInfoFlask.dispatch_request; requested and served language, set in
+api/serving.py) it leaves in the WSGI environ, where the middleware and gunicorn's
+JSON access log (service/logs.py) read it: nothing is computed twice.
+
+Metrics use prometheus_client in multiprocess mode under gunicorn (gunicorn.conf.py
+sets PROMETHEUS_MULTIPROC_DIR and serves /metrics from the master on METRICS_PORT), so
+counts add up across workers. With no METRICS_PORT nothing is counted at all.
+"""
+
+import functools
+import platform
+import re
+import time
+import uuid
+
+from babel.localedata import locale_identifiers
+from prometheus_client import REGISTRY, Counter, Gauge, Histogram
+
+from service.config import SERVICE_VERSION
+from service.i18n import parse_tag
+
+REQUEST_ID = "patient_info.request_id"
+ROUTE = "patient_info.route"
+REQUESTED_LANGUAGE = "patient_info.requested_language"
+SERVED_LANGUAGE = "patient_info.served_language"
+_VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+# Languages CLDR knows: the only values a client can put into a metric label.
+_KNOWN_LANGUAGES = frozenset(identifier.split("_")[0] for identifier in locale_identifiers())
+_MULTI_SCRIPT = {"zh", "sr", "uz", "pa", "az", "bs"}
+DURATION_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0)
+
+
+def request_id_for(environ) -> str:
+    """The client's X-Request-ID when well-formed (charset and length), else a new one."""
+    offered = environ.get("HTTP_X_REQUEST_ID", "")
+    return offered if _VALID_REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
+
+
+def language_label(tag: str | None) -> str:
+    """A bounded metric label for a client's language: its CLDR language (and script)."""
+    parsed = parse_tag(tag) if tag else None
+    if parsed is None:
+        return "none"
+    if parsed.language not in _KNOWN_LANGUAGES:
+        return "other"
+    if parsed.language in _MULTI_SCRIPT and parsed.likely_script:
+        return f"{parsed.language}-{parsed.likely_script}"
+    return parsed.language
+
+
+class Metrics:
+    """The service's Prometheus metrics (created once per process that imports them)."""
+
+    def __init__(self, registry=REGISTRY):
+        self.requests = Counter(
+            "patient_info_http_requests",
+            "HTTP requests answered, by route template, method and status.",
+            ["route", "method", "status"],
+            registry=registry,
+        )
+        self.duration = Histogram(
+            "patient_info_http_request_duration_seconds",
+            "Time to produce a response, by route template and method.",
+            ["route", "method"],
+            buckets=DURATION_BUCKETS,
+            registry=registry,
+        )
+        self.languages = Counter(
+            "patient_info_language_requests",
+            "Content requests by requested and served language (fallback rate).",
+            ["requested", "served"],
+            registry=registry,
+        )
+        self.completeness = Gauge(
+            "patient_info_catalog_completeness_ratio",
+            "Share of a language's catalog that is translated (fuzzy counts as not).",
+            ["language"],
+            multiprocess_mode="mostrecent",
+            registry=registry,
+        )
+        self.build = Gauge(
+            "patient_info_build_info",
+            "Always 1; the labels say which build is running.",
+            ["version", "python"],
+            multiprocess_mode="mostrecent",
+            registry=registry,
+        )
+        self._children = {}
+
+    def record_store(self, store, version: str, python: str):
+        """Publish the catalogs' completeness and the build (at start-up and each reload)."""
+        for tag, measured in store.completeness.items():
+            ratio = measured.translated / measured.total if measured.total else 1.0
+            self.completeness.labels(tag).set(ratio)
+        self.build.labels(version, python).set(1)
+
+    def observe(self, environ, status: str, seconds: float):
+        """Count one request (children are cached: labels() costs more than inc())."""
+        route, method = environ.get(ROUTE, "unmatched"), environ["REQUEST_METHOD"]
+        key = (route, method, status)
+        children = self._children.get(key)
+        if children is None:
+            children = self._children[key] = (
+                self.requests.labels(route, method, status),
+                self.duration.labels(route, method),
+            )
+        children[0].inc()
+        children[1].observe(seconds)
+        served = environ.get(SERVED_LANGUAGE)
+        if served:
+            requested = language_label(environ.get(REQUESTED_LANGUAGE))
+            self.languages.labels(requested, served).inc()
+
+
+@functools.cache
+def process_metrics() -> Metrics:
+    """The one Metrics of this process (prometheus_client registers names globally)."""
+    return Metrics()
+
+
+def record_store(metrics: Metrics | None, store):
+    if metrics is not None:
+        metrics.record_store(store, SERVICE_VERSION, platform.python_version())
+
+
+class ObservabilityMiddleware:
+    """Give each request an id, echo it, and count the request in the metrics."""
+
+    def __init__(self, wsgi_app, metrics: Metrics | None):
+        self.wsgi_app = wsgi_app
+        self.metrics = metrics
+
+    def __call__(self, environ, start_response):
+        started = time.perf_counter()
+        request_id = environ[REQUEST_ID] = request_id_for(environ)
+        status_line = []
+
+        def start(status, headers, exc_info=None):
+            headers.append(("X-Request-ID", request_id))
+            status_line.append(status)
+            return start_response(status, headers, exc_info)
+
+        body = self.wsgi_app(environ, start)
+        if self.metrics is not None and status_line:
+            self.metrics.observe(environ, status_line[0][:3], time.perf_counter() - started)
+        return body

@@ -6,6 +6,7 @@ headers. Start-up refuses a .mo that disagrees with its .po.
 """
 
 import datetime
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from service.i18n import parse_tag
 
 DOMAIN = "messages"
 TEMPLATE_NAME = f"{DOMAIN}.pot"
+PO_DATE_FORMAT = "%Y-%m-%d %H:%M%z"  # POT-Creation-Date, PO-Revision-Date
 
 
 class CatalogError(StartupError):
@@ -102,10 +104,22 @@ class Template:
 
     keys: tuple[MessageKey, ...]
     python_format: frozenset[MessageKey] = field(default_factory=frozenset)
+    # When the strings were last extracted from the source (POT-Creation-Date).
+    creation_date: datetime.datetime | None = None
 
     def article_keys(self, slug: str) -> tuple[MessageKey, ...]:
-        """The messages of one article (their contexts start with its slug)."""
-        return tuple(key for key in self.keys if (key[0] or "").startswith(f"{slug}/"))
+        """The messages of one article (their contexts are "<slug>/...")."""
+        return self._keys_by_article.get(slug, ())
+
+    @functools.cached_property
+    def _keys_by_article(self) -> dict[str, tuple[MessageKey, ...]]:
+        """Every article's messages, grouped once (not rescanned per article and language)."""
+        grouped: dict[str, list[MessageKey]] = {}
+        for key in self.keys:
+            slug, separator, _ = (key[0] or "").partition("/")
+            if separator:
+                grouped.setdefault(slug, []).append(key)
+        return {slug: tuple(keys) for slug, keys in grouped.items()}
 
 
 def _key(entry: polib.POEntry) -> MessageKey:
@@ -124,9 +138,18 @@ def load_template(translations_dir: Path) -> Template:
     if not path.is_file():
         raise CatalogError(f"{path}: the template is missing; run `make translations-extract`")
     pot = _read_po(path)
+    created = pot.metadata.get("POT-Creation-Date", "")
+    try:
+        creation_date = datetime.datetime.strptime(created, PO_DATE_FORMAT)
+    except ValueError:
+        raise CatalogError(
+            f"{path}: POT-Creation-Date {created!r} is not a date like 2026-11-24 10:00+0000; "
+            "run `make translations-extract`"
+        ) from None
     return Template(
         keys=tuple(_key(entry) for entry in pot if not entry.obsolete),
         python_format=frozenset(_key(entry) for entry in pot if "python-format" in entry.flags),
+        creation_date=creation_date,
     )
 
 

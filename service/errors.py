@@ -90,6 +90,28 @@ METHOD_NOT_ALLOWED = ProblemType(
     # Translators: %(methods)s is a list of HTTP methods such as "GET, HEAD, OPTIONS".
     N_("This address only answers these methods: %(methods)s."),
 )
+NOT_ACCEPTABLE = ProblemType(
+    "not-acceptable",
+    406,
+    N_("Format not available"),
+    # Translators: %(media_types)s is a list of media types; keep it, and
+    # Accept (an HTTP header) and JSON, exactly as they are.
+    N_(
+        "This address can only answer in these formats: %(media_types)s. Ask for one of "
+        "them in the Accept header, or leave the header out to get JSON."
+    ),
+)
+INVALID_TIMESTAMP = ProblemType(
+    "invalid-timestamp",
+    400,
+    N_("Invalid date and time"),
+    # Translators: "modified_since" is a parameter name and
+    # "2026-01-31T12:00:00Z" an example value: keep both as they are.
+    N_(
+        'The "modified_since" parameter must be given once, as an RFC 3339 date and time '
+        'with a time zone, such as "2026-01-31T12:00:00Z".'
+    ),
+)
 BAD_REQUEST = ProblemType(
     "bad-request",
     400,
@@ -103,6 +125,43 @@ REQUEST_ERROR = ProblemType(
     # Translators: %(status)s is an HTTP status code such as 413.
     N_("The request could not be processed (HTTP status %(status)s)."),
 )
+INVALID_CODE = ProblemType(
+    "invalid-code",
+    400,
+    N_("Invalid medical code"),
+    # Translators: keep ICD-10-CM and the codes "L90" and "L90.6" as they are.
+    N_(
+        'This is not a valid ICD-10-CM code. ICD-10-CM codes look like "L90" or "L90.6": '
+        "three characters, then optionally a dot and up to four more."
+    ),
+)
+CODE_REQUIRED = ProblemType(
+    "code-required",
+    400,
+    N_("Missing medical code"),
+    # Translators: keep %(parameter)s (a parameter) and "L90.6" as they are.
+    N_('Give the "%(parameter)s" parameter once, with the code to look up, such as "L90.6".'),
+)
+UNKNOWN_CODE_SYSTEM = ProblemType(
+    "unknown-code-system",
+    400,
+    N_("Unknown code system"),
+    # Translators: %(parameter)s is a parameter, %(systems)s code systems.
+    N_(
+        'The "%(parameter)s" parameter must be given at most once and name a code system '
+        "we know: %(systems)s."
+    ),
+)
+INVALID_RESPONSE_TYPE = ProblemType(
+    "invalid-response-type",
+    400,
+    N_("Unsupported response type"),
+    # Translators: keep knowledgeResponseType and its values as they are.
+    N_(
+        'The "knowledgeResponseType" parameter must be given at most once, as "text/xml" '
+        '(an Atom feed, the default) or "application/json".'
+    ),
+)
 INTERNAL_ERROR = ProblemType(
     "internal-error",
     500,
@@ -114,10 +173,11 @@ INTERNAL_ERROR = ProblemType(
 class Problem(Exception):
     """Raise to answer with a problem+json of a given type."""
 
-    def __init__(self, problem_type: ProblemType, headers=(), **detail_values):
+    def __init__(self, problem_type: ProblemType, headers=(), language=None, **detail_values):
         super().__init__(problem_type.name)
         self.problem_type = problem_type
         self.headers = tuple(headers)
+        self.language = language  # set by views that negotiate from other parameters
         self.detail_values = detail_values
 
 
@@ -150,7 +210,7 @@ def _formatted(translated: str, english: str, problem: Problem, language: str) -
 def problem_response(problem: Problem) -> Response:
     """Render a Problem in the request's language, with no-store and CORS headers."""
     problem_type, status = problem.problem_type, problem.problem_type.status
-    language = _error_language()
+    language = problem.language or _error_language()
     with force_locale(language.replace("-", "_")):
         title = gettext(problem_type.title)
         detail = _formatted(gettext(problem_type.detail), problem_type.detail, problem, language)

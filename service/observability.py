@@ -12,10 +12,12 @@ counts add up across workers. With no METRICS_PORT nothing is counted at all.
 """
 
 import functools
+import os
 import platform
 import re
 import time
 import uuid
+from itertools import count
 
 from babel.localedata import locale_identifiers
 from prometheus_client import REGISTRY, Counter, Gauge, Histogram
@@ -34,10 +36,29 @@ _MULTI_SCRIPT = {"zh", "sr", "uz", "pa", "az", "bs"}
 DURATION_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0)
 
 
+class _RequestIds:
+    """Unique ids, cheaply: a random per-process prefix (redrawn after fork) and a count."""
+
+    def __init__(self):
+        self.reset()
+        os.register_at_fork(after_in_child=self.reset)
+
+    def reset(self):
+        self.prefix, self.counter = uuid.uuid4().hex[:16], count()
+
+    def next(self) -> str:
+        return f"{self.prefix}{next(self.counter):016x}"
+
+
+_request_ids = _RequestIds()
+
+
 def request_id_for(environ) -> str:
     """The client's X-Request-ID when well-formed (charset and length), else a new one."""
-    offered = environ.get("HTTP_X_REQUEST_ID", "")
-    return offered if _VALID_REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
+    offered = environ.get("HTTP_X_REQUEST_ID")
+    if offered and _VALID_REQUEST_ID.fullmatch(offered):
+        return offered
+    return _request_ids.next()
 
 
 def language_label(tag: str | None) -> str:

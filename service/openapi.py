@@ -6,6 +6,7 @@ error responses) so no view repeats it.
 """
 
 import copy
+from itertools import chain
 
 import yaml
 from apispec import APISpec
@@ -15,7 +16,9 @@ from apispec_webframeworks.flask import FlaskPlugin
 from flask import Flask
 
 from service import schemas
+from service.codes import ICD10CM, ICD10CM_PATTERN, SYSTEM_OIDS, SYSTEM_SPELLINGS
 from service.config import SERVICE_VERSION
+from service.content.model import CODE_SYSTEMS
 from service.headers import ALLOWED_METHODS
 from service.i18n import LANGUAGE_TAG_PATTERN, MAX_TAG_LENGTH
 
@@ -35,6 +38,9 @@ SCHEMAS = {
     "Problem": schemas.ProblemSchema,
     "Health": schemas.HealthSchema,
     "Readiness": schemas.ReadinessSchema,
+    "InfobuttonFeed": schemas.InfobuttonFeedSchema,
+    "MedicalWebPage": schemas.MedicalWebPageSchema,
+    "FhirComposition": schemas.FhirCompositionSchema,
 }
 
 DESCRIPTION = """\
@@ -47,9 +53,15 @@ English. Every response says what it is in: `Content-Language`, and `language`,
 `direction` and (when it differs) `requested_language` in the body. A section that is
 not completely translated is served whole in English, with its own `language: "en"`.
 
+**Representations.** JSON by default. An article is also served as schema.org JSON-LD
+(`Accept: application/ld+json`, a `MedicalWebPage`) and as a FHIR R4B `Composition`
+(`Accept: application/fhir+json`), built from the same text: a section served in
+English says so there too. `Accept` q-values are honoured; a type a resource does not
+have is a 406 listing those it has. These two carry no `requested_language`.
+
 **Caching.** Every representation has a strong `ETag`; send it back in
 `If-None-Match` for a 304. Responses carry `Cache-Control: public, max-age=...` and
-`Vary: Accept-Language`.
+`Vary: Accept-Language` (articles: `Vary: Accept, Accept-Language`).
 
 **Errors** are RFC 9457 `application/problem+json`, in the negotiated language.
 """
@@ -57,8 +69,8 @@ not completely translated is served whole in English, with its own `language: "e
 _HEADER_DOCS = {
     "ETag": "Strong validator of this representation (language included).",
     "Cache-Control": "public, max-age=N (configurable).",
-    "Vary": "Accept-Language; Accept-Encoding when a gzip twin exists (bodies over 1 KB); "
-    "Origin when CORS origins are a list.",
+    "Vary": "Accept-Language (an article: Accept, Accept-Language); Accept-Encoding when a "
+    "gzip twin exists (bodies over 1 KB); Origin when CORS origins are a list.",
     "Content-Location": "The canonical URL of this content in the served language (?lang=).",
     "Content-Encoding": "gzip when the client accepts it and the body is over 1 KB.",
     "Link": "RFC 8288 links to the first, prev, next and last pages.",
@@ -121,6 +133,17 @@ def _register_components(spec: APISpec):
         },
     )
     spec.components.parameter(
+        "modified_since",
+        "query",
+        {
+            "description": "The change feed: only articles whose text in the response's "
+            "language changed at or after this RFC 3339 date-time (with its offset). "
+            "Poll with the latest `modified` seen. Repeated or invalid: 400.",
+            "schema": {"type": "string", "format": "date-time"},
+            "example": "2026-01-31T12:00:00Z",
+        },
+    )
+    spec.components.parameter(
         "accept_encoding",
         "header",
         {
@@ -161,9 +184,122 @@ def _register_components(spec: APISpec):
     )
     spec.components.response(
         "InvalidParameter",
-        _problem("The lang or page parameter is empty, repeated, malformed or out of range."),
+        _problem(
+            "The lang, page, code, system or modified_since parameter is empty, repeated, "
+            "malformed or out of range, or system names no system we know."
+        ),
     )
     spec.components.response("NotFound", _problem("No article, or no section, at this address."))
+    spec.components.response(
+        "NotAcceptable",
+        _problem("Accept allows none of this resource's media types; the detail lists them."),
+    )
+    _register_code_components(spec)
+
+
+def _code_lookup_schema(code: str, system: str, code_required: bool) -> dict:
+    """A code and its system as one exploded query object: JSON Schema can then say that
+    a code must look like ICD-10-CM when the system is ICD-10-CM."""
+    return {
+        "type": "object",
+        "properties": {
+            code: {"type": "string", "minLength": 1},
+            system: {"type": "string", "enum": list(chain(*SYSTEM_SPELLINGS.values()))},
+        },
+        **({"required": [code]} if code_required else {"dependentRequired": {system: [code]}}),
+        "if": {
+            "properties": {system: {"enum": list(SYSTEM_SPELLINGS[ICD10CM])}},
+            "required": [system],
+        },
+        "then": {"properties": {code: {"pattern": ICD10CM_PATTERN}}},
+    }
+
+
+def _register_code_components(spec: APISpec):
+    """Parameters and responses of the code lookup and the Infobutton endpoint."""
+    systems = "; ".join(
+        f"{CODE_SYSTEMS[system][0]}: {', '.join(spellings)}"
+        for system, spellings in SYSTEM_SPELLINGS.items()
+    )
+    rules = (
+        f"Systems by short name, URI or OID ({systems}). ICD-10-CM codes match in any "
+        "case, with or without the dot."
+    )
+    spec.components.parameter(
+        "code_lookup",
+        "query",
+        {
+            "description": "`code` (with `system`, or in every system): only the articles "
+            f"with this code or, for ICD-10-CM, a descendant (L90 finds L90.6). {rules} "
+            "A malformed ICD-10-CM code or an unknown system: 400; no match: an empty list.",
+            "style": "form",
+            "explode": True,
+            "schema": _code_lookup_schema("code", "system", code_required=False),
+            "example": {"code": "L90.6", "system": "icd10cm"},
+        },
+    )
+    spec.components.parameter(
+        "infobutton_code",
+        "query",
+        {
+            "description": "`mainSearchCriteria.v.c`, the code (required), and "
+            "`mainSearchCriteria.v.cs`, its system (any system when absent). A code with "
+            "no article walks up its ICD-10-CM hierarchy to the nearest ancestor that has "
+            f"one (L90.62 finds L90.6). {rules}",
+            "required": True,
+            "style": "form",
+            "explode": True,
+            "schema": _code_lookup_schema(
+                "mainSearchCriteria.v.c", "mainSearchCriteria.v.cs", code_required=True
+            ),
+            "example": {
+                "mainSearchCriteria.v.c": "L90.62",
+                "mainSearchCriteria.v.cs": SYSTEM_OIDS[ICD10CM],
+            },
+        },
+    )
+    spec.components.parameter(
+        "infobutton_display_name",
+        "query",
+        {
+            "name": "mainSearchCriteria.v.dn",
+            "description": "The code's display name: echoed in the feed's categories only.",
+            "schema": {"type": "string"},
+            "example": "Striae atrophicae",
+        },
+    )
+    spec.components.parameter(
+        "infobutton_language",
+        "query",
+        {
+            "name": "informationRecipient.languageCode.c",
+            "description": "The patient's language: a BCP 47 tag, or `sp` (Spanish, as "
+            "MedlinePlus Connect clients send it), negotiated like `lang`. Absent, not "
+            "offered or malformed: Accept-Language decides, then English.",
+            "schema": {"type": "string"},
+            "example": "sp",
+        },
+    )
+    spec.components.parameter(
+        "knowledge_response_type",
+        "query",
+        {
+            "name": "knowledgeResponseType",
+            "description": "`text/xml` (default): an Atom 1.0 feed (application/atom+xml); "
+            "`application/json`: the same feed in MedlinePlus Connect's JSON shape.",
+            "schema": {"type": "string", "enum": ["text/xml", "application/json"]},
+            "example": "application/json",
+        },
+    )
+    spec.components.response(
+        "InvalidInfobuttonRequest",
+        _problem(
+            "mainSearchCriteria.v.c is missing, empty or repeated, or is not an ICD-10-CM "
+            "code while mainSearchCriteria.v.cs names ICD-10-CM; mainSearchCriteria.v.cs "
+            "names no system we know; or knowledgeResponseType is neither text/xml nor "
+            "application/json. In the recipient's language."
+        ),
+    )
 
 
 def _complete_operations(operations: dict, path_parameters: set[str]) -> dict:

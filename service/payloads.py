@@ -9,16 +9,18 @@ looks up a `Payload` here and returns its bytes.
 import functools
 import gzip
 import hashlib
+import itertools
 import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 from babel import Locale
 from flask import current_app
 from marshmallow import Schema
 
-from service import schemas
+from service import representations, schemas
 from service.catalogs import (
     Completeness,
     LanguageCatalog,
@@ -26,11 +28,15 @@ from service.catalogs import (
     load_catalogs,
     load_template,
 )
+from service.codes import CodeIndex
 from service.config import StartupError
 from service.content.loader import load_articles
 from service.content.model import Article, Section
 from service.headers import JSON, HeaderPolicy, Headers
 from service.i18n import N_, SOURCE_LANGUAGE, Negotiator, text_direction
+from service.media_types import FHIR_JSON, JSON_LD
+from service.modified import text_modified
+from service.representations import Localized, LocalizedArticle
 
 API_PREFIX = "/v1"
 
@@ -52,6 +58,22 @@ class BuildError(StartupError):
 
 
 GZIP_MINIMUM_BYTES = 1024
+# Query endpoints (code lookup, feeds) keep this many distinct answers: queries are
+# client-chosen, so their variety must not grow memory.
+QUERY_MEMO_SIZE = 256
+# An article's JSON-LD and FHIR representations (about 11 kB each, under 1 ms to build)
+# are kept in a bounded cache, least recently used dropped first. All are built at
+# start-up when they all fit (up to 113 articles in nine languages: about 1.5 s, 22 MB);
+# for a larger corpus each is built on its first request instead, so neither start-up
+# time nor memory grows with the corpus past that.
+ALTERNATES_CACHED = 2048
+ALTERNATE_REPRESENTATIONS = {  # schema instances are reused: building them is costly
+    JSON_LD: (representations.medical_web_page, schemas.MedicalWebPageSchema()),
+    FHIR_JSON: (representations.fhir_composition, schemas.FhirCompositionSchema()),
+}
+LANGUAGE_VARY = ("Accept-Language",)
+# An article has several representations (ALTERNATE_REPRESENTATIONS): chosen by Accept.
+ARTICLE_VARY = ("Accept", *LANGUAGE_VARY)
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: cheap memo keys
@@ -106,12 +128,18 @@ def build_payload(
     )
 
 
-def serialize(schema: Schema, data: dict, where: str) -> bytes:
-    """Dump through the schema, validate the result, return compact UTF-8 JSON."""
+def validated_dump(schema: Schema, data: dict, where: str) -> dict:
+    """Dump through the schema and validate the result."""
     dumped = schema.dump(data)
     errors = schema.validate(dumped)
     if errors:
         raise BuildError(f"{where}: payload does not match {type(schema).__name__}: {errors}")
+    return dumped
+
+
+def serialize(schema: Schema, data: dict, where: str) -> bytes:
+    """Dump through the schema, validate the result, return compact UTF-8 JSON."""
+    dumped = validated_dump(schema, data, where)
     return json.dumps(dumped, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -158,6 +186,27 @@ def section_url(slug: str, section_id: str) -> str:
     return f"{section_index_url(slug)}/{section_id}"
 
 
+@dataclass(frozen=True)
+class ArticleSelection:
+    """Some articles, in list order, and the query parameters that select them."""
+
+    slugs: tuple[str, ...]
+    query: tuple[tuple[str, str], ...]  # normalized, as the canonical URL spells them
+
+    def __and__(self, other: "ArticleSelection") -> "ArticleSelection":
+        """The articles both select: filters compose."""
+        kept = set(other.slugs)
+        return ArticleSelection(
+            tuple(slug for slug in self.slugs if slug in kept), self.query + other.query
+        )
+
+
+def article_list_url(page: int, query: tuple[tuple[str, str], ...] = ()) -> str:
+    """The address of one page of the article list, filters included."""
+    parameters = [*query, *((("page", str(page)),) if page != 1 else ())]
+    return f"{API_PREFIX}/articles" + (f"?{urlencode(parameters)}" if parameters else "")
+
+
 def with_lang(url: str, tag: str) -> str:
     """The canonical URL of `url` in language `tag`."""
     return f"{url}{'&' if '?' in url else '?'}lang={tag}"
@@ -167,9 +216,7 @@ def resource_url(key: tuple[str, ...]) -> str:
     """The path of the resource a payload key names."""
     kind, *ids = key
     builders = {
-        "articles": lambda page: (
-            f"{API_PREFIX}/articles" + ("" if page == "1" else f"?page={page}")
-        ),
+        "articles": lambda page: article_list_url(int(page)),
         "article": article_url,
         "sections": section_index_url,
         "section": section_url,
@@ -206,17 +253,40 @@ class PayloadStore:
         self.negotiator = Negotiator(self.offered)
         self.translations = {tag: catalogs[tag].translations for tag in self.offered[1:]}
         self.payloads: dict[tuple[tuple[str, ...], str], Payload] = {}
-        self.article_pages = max(1, math.ceil(len(self.articles) / articles_per_page))
         self.articles_per_page = articles_per_page
+        self.article_pages = self.page_count(len(self.articles))
+        self.all_articles = ArticleSelection(tuple(self.articles), ())
+        self.codes = CodeIndex(articles)
+        # The change feed's index: when each article's text changed, per language.
+        self.modified = {
+            tag: {
+                slug: text_modified(template, catalogs.get(tag), article)
+                for slug, article in self.articles.items()
+            }
+            for tag in self.offered
+        }
+        self.query_payload = functools.lru_cache(maxsize=QUERY_MEMO_SIZE)(self._query_payload)
         # Bounded: requested tags are client-chosen, so their variety is too.
         self._with_requested_language = functools.lru_cache(maxsize=4096)(
             Payload.for_requested_language
         )
         for tag in self.offered:
             self._build_language(Localizer(tag, catalogs.get(tag)))
+        self.alternate = functools.lru_cache(maxsize=ALTERNATES_CACHED)(self._build_alternate)
+        every_alternate = (self.articles, self.offered, ALTERNATE_REPRESENTATIONS)
+        if math.prod(map(len, every_alternate)) <= ALTERNATES_CACHED:
+            for slug, tag, media_type in itertools.product(*every_alternate):
+                self.alternate(slug, tag, media_type)
 
     def get(self, key: tuple[str, ...], language: str) -> Payload | None:
         return self.payloads.get((key, language))
+
+    def page_count(self, articles: int) -> int:
+        return max(1, math.ceil(articles / self.articles_per_page))
+
+    def _query_payload(self, build, *arguments) -> Payload:
+        """`build(self, *arguments)`, memoized in `query_payload` per distinct query."""
+        return build(self, *arguments)
 
     def encoded(self, payload: Payload, requested: str | None, accepts_gzip: bool) -> Encoded:
         """The bytes to send: with `requested_language` when it differs, gzip if accepted."""
@@ -224,64 +294,90 @@ class PayloadStore:
             payload = self._with_requested_language(payload, requested)
         return payload.encoded(accepts_gzip)
 
-    def _add(self, key, served, schema, data, languages, *, links=()):
+    def _add(self, key, served, schema, data, languages, *, links=(), vary=LANGUAGE_VARY):
         """Serialize one representation of `key` for requests negotiated to `served`.
 
         The body's `language` is the first of `languages` (a section served in English
         inside a Spanish request says "en"); Content-Language lists them all.
         """
-        body_language = languages[0] if languages else served
-        data = {"language": body_language, "direction": text_direction(body_language), **data}
-        body = serialize(schema, data, f"{'/'.join(key)} [{served}]")
-        present = ", ".join(dict.fromkeys(languages or [served]))
         # The canonical URL of this content in this language: caches and CDNs can key
         # on it instead of on every Accept-Language variant.
         canonical = with_lang(resource_url(key), served)
-        extra = (("Content-Language", present), ("Content-Location", canonical), *links)
-        self.payloads[key, served] = build_payload(
-            body, body_language, self.policy, JSON, vary=("Accept-Language",), extra=extra
+        self.payloads[key, served] = self.localized_payload(
+            f"{'/'.join(key)} [{served}]",
+            canonical,
+            served=served,
+            schema=schema,
+            data=data,
+            languages=languages,
+            links=links,
+            vary=vary,
         )
 
+    def localized_payload(
+        self, where, canonical, *, served, schema, data, languages, links=(), vary=LANGUAGE_VARY
+    ):
+        """Serialize one representation in `served` whose canonical URL is `canonical`."""
+        body_language = languages[0] if languages else served
+        data = {"language": body_language, "direction": text_direction(body_language), **data}
+        body = serialize(schema, data, where)
+        present = ", ".join(dict.fromkeys(languages or [served]))
+        extra = (("Content-Language", present), ("Content-Location", canonical), *links)
+        return build_payload(body, body_language, self.policy, JSON, vary=vary, extra=extra)
+
     def _build_language(self, localizer: Localizer):
-        summaries, titles_languages = [], []
+        list_entries = {}
         for article in self.articles.values():
             head, sections, title_language = self._localize(localizer, article)
             # Index schemas dump only an entry's fields (no paragraphs) from the same dicts.
-            summaries.append({**head, "sections": sections})
-            titles_languages.append(title_language)
+            list_entries[article.slug] = ({**head, "sections": sections}, title_language)
             self._build_article(localizer, article, head, sections, title_language)
-        self._build_article_pages(localizer, summaries, titles_languages)
+        for page in range(1, self.article_pages + 1):
+            self.payloads[("articles", str(page)), localizer.tag] = self.article_list_page(
+                localizer.tag, self.all_articles, page, list_entries
+            )
         self._build_languages(localizer)
 
-    def _build_article_pages(self, localizer: Localizer, summaries, titles_languages):
-        """The article list, page by page, each with its RFC 8288 Link header."""
-        size, pages = self.articles_per_page, self.article_pages
-        for page in range(1, pages + 1):
-            start = (page - 1) * size
+    def article_list_page(
+        self, tag: str, selection: ArticleSelection, page: int, list_entries=None
+    ) -> Payload:
+        """One page of the list of the selected articles, with its RFC 8288 Link header.
 
-            relations = {"first": 1, "prev": page - 1, "next": page + 1, "last": pages}
-            links = ", ".join(
-                f"<{with_lang(resource_url(('articles', str(number))), localizer.tag)}>; "
-                f'rel="{relation}"'
-                for relation, number in relations.items()
-                if 1 <= number <= pages
-            )
-            self._add(
-                ("articles", str(page)),
-                localizer.tag,
-                schemas.ArticleListSchema(),
-                {
-                    "articles": summaries[start : start + size],
-                    "pagination": {
-                        "page": page,
-                        "per_page": size,
-                        "total_articles": len(summaries),
-                        "total_pages": pages,
-                    },
+        `list_entries` maps slugs to (list entry, title language); without it, the
+        articles of the page are localized here.
+        """
+        size, pages = self.articles_per_page, self.page_count(len(selection.slugs))
+        on_page = selection.slugs[(page - 1) * size :][:size]
+        if list_entries is None:
+            localizer = Localizer(tag, self.catalogs.get(tag))
+            list_entries = {}
+            for slug in on_page:
+                head, sections, title_language = self._localize(localizer, self.articles[slug])
+                list_entries[slug] = ({**head, "sections": sections}, title_language)
+        entries = [list_entries[slug] for slug in on_page]
+        relations = {"first": 1, "prev": page - 1, "next": page + 1, "last": pages}
+        links = ", ".join(
+            f'<{with_lang(article_list_url(number, selection.query), tag)}>; rel="{relation}"'
+            for relation, number in relations.items()
+            if 1 <= number <= pages
+        )
+        return self.localized_payload(
+            f"{article_list_url(page, selection.query)} [{tag}]",
+            with_lang(article_list_url(page, selection.query), tag),
+            served=tag,
+            schema=schemas.ArticleListSchema(),
+            data={
+                "articles": [summary for summary, _ in entries],
+                "pagination": {
+                    "page": page,
+                    "per_page": size,
+                    "total_articles": len(selection.slugs),
+                    "total_pages": pages,
                 },
-                [localizer.tag, *titles_languages[start : start + size]],
-                links=(("Link", links),),
-            )
+            },
+            languages=[tag, *(title_language for _, title_language in entries)],
+            links=(("Link", links),),
+        )
 
     def _localize(self, localizer: Localizer, article: Article):
         """(head, section bodies, title language) of one article in one language."""
@@ -305,6 +401,7 @@ class PayloadStore:
             "title": title,
             "url": article_url(article.slug),
             "languages_available": list(self.offered),
+            "modified": self.modified[localizer.tag][article.slug],
             "codes": [
                 {
                     "system": code.system_uri,
@@ -320,8 +417,7 @@ class PayloadStore:
     def _build_article(self, localizer, article, head, sections, title_language):
         """The whole article, its section index and each section."""
         metadata = article.metadata
-        disclaimer, disclaimer_language = localizer.interface(DISCLAIMER)
-        summary, summary_language = localizer.interface(REVIEW_SUMMARIES[metadata.clinical_review])
+        disclaimer, summary = self._notices(localizer, article)
         section_languages = [section["language"] for section in sections]
         self._add(
             ("article", article.slug),
@@ -341,18 +437,19 @@ class PayloadStore:
                 "clinical_review": {
                     "status": metadata.clinical_review,
                     "reviewed_by": metadata.reviewed_by,
-                    "summary": summary,
+                    "summary": summary.text,
                 },
-                "disclaimer": {"language": disclaimer_language, "text": disclaimer},
+                "disclaimer": {"language": disclaimer.language, "text": disclaimer.text},
                 "sections": sections,
             },
             [
                 localizer.tag,
                 title_language,
                 *section_languages,
-                disclaimer_language,
-                summary_language,
+                disclaimer.language,
+                summary.language,
             ],
+            vary=ARTICLE_VARY,
         )
         self._add(
             ("sections", article.slug),
@@ -379,6 +476,39 @@ class PayloadStore:
                 },
                 [section["language"]],
             )
+
+    @staticmethod
+    def _notices(localizer: Localizer, article: Article) -> tuple[Localized, Localized]:
+        """The medical disclaimer and the review summary every article carries."""
+        disclaimer = localizer.interface(DISCLAIMER)
+        summary = localizer.interface(REVIEW_SUMMARIES[article.metadata.clinical_review])
+        return Localized(*disclaimer), Localized(*summary)
+
+    def _build_alternate(self, slug: str, tag: str, media_type: str) -> Payload:
+        """Article `slug` in language `tag` as JSON-LD or FHIR (memoized: `alternate`)."""
+        localizer, article = Localizer(tag, self.catalogs.get(tag)), self.articles[slug]
+        head, sections, title_language = self._localize(localizer, article)
+        disclaimer, summary = self._notices(localizer, article)
+        document_type = Localized(*localizer.interface(representations.FHIR_DOCUMENT_TYPE))
+        canonical = with_lang(article_url(slug), tag)
+        localized = LocalizedArticle(
+            tag, article, canonical, head["title"], sections, disclaimer, summary, document_type
+        )
+        build, schema = ALTERNATE_REPRESENTATIONS[media_type]
+        body = serialize(schema, build(localized), f"{canonical} as {media_type}")
+        languages = (
+            tag,
+            title_language,
+            *(section["language"] for section in sections),
+            disclaimer.language,
+            summary.language,
+            *((document_type.language,) if media_type == FHIR_JSON else ()),
+        )
+        extra = (
+            ("Content-Language", ", ".join(dict.fromkeys(languages))),
+            ("Content-Location", canonical),
+        )
+        return build_payload(body, tag, self.policy, media_type, vary=ARTICLE_VARY, extra=extra)
 
     def _language_entry(self, tag: str, response_locale: Locale) -> dict:
         catalog = self.catalogs.get(tag)

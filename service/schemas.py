@@ -1,7 +1,7 @@
 """Every response shape, as a marshmallow schema: payloads are dumped and validated here,
 and the OpenAPI document is generated from these classes."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 DIRECTIONS = ("ltr", "rtl")
 REVIEW_STATUSES = ("not_reviewed", "reviewed")
@@ -62,6 +62,16 @@ class ArticleBaseSchema(Schema):
     url = fields.String(required=True)
     languages_available = fields.List(fields.String(), required=True)
     codes = fields.List(fields.Nested(CodeSchema), required=True)
+    modified = fields.AwareDateTime(
+        required=True,
+        metadata={
+            "description": "When this article's text in this language last changed, at the "
+            "latest: its catalog's revision (PO-Revision-Date) or the last extraction of "
+            "the English (POT-Creation-Date), or a later dates.modified or "
+            "dates.published. What GET /v1/articles?modified_since= compares.",
+            "example": "2026-11-24T10:00:00+00:00",
+        },
+    )
 
 
 class ArticleSummarySchema(ArticleBaseSchema):
@@ -135,6 +145,171 @@ class SectionSchema(LocalizedSchema):
     links = fields.Nested(SectionLinksSchema, required=True)
 
 
+# The article's other representations (service/representations.py): schema.org JSON-LD
+# (application/ld+json) and a FHIR R4B Composition (application/fhir+json).
+
+
+def _exactly(value: str, data_key: str = "@type") -> fields.String:
+    return fields.String(
+        required=True,
+        data_key=data_key,
+        validate=validate.Equal(value),
+        metadata={"example": value},
+    )
+
+
+class MedicalCodeNodeSchema(Schema):
+    type = _exactly("MedicalCode")
+    code_value = fields.String(required=True, data_key="codeValue", metadata={"example": "L90.6"})
+    coding_system = fields.String(
+        required=True, data_key="codingSystem", metadata={"example": "ICD-10-CM"}
+    )
+    name = fields.String(required=True, metadata={"example": "Striae atrophicae"})
+
+
+class MedicalConditionNodeSchema(Schema):
+    type = _exactly("MedicalCondition")
+    code = fields.List(fields.Nested(MedicalCodeNodeSchema), required=True)
+
+
+class WebPageElementNodeSchema(Schema):
+    """One section of the article, in order."""
+
+    type = _exactly("WebPageElement")
+    position = fields.Integer(required=True, validate=validate.Range(min=1))
+    url = fields.String(required=True)
+    in_language = fields.String(
+        required=True,
+        data_key="inLanguage",
+        metadata={"description": "Language of this section (en when untranslated).", **TAG},
+    )
+    name = fields.String(metadata={"description": "The heading; absent when the source has none."})
+    text = fields.String(
+        required=True, metadata={"description": "Paragraphs, blank-line separated."}
+    )
+
+
+class CreativeWorkNodeSchema(Schema):
+    type = _exactly("CreativeWork")
+    in_language = fields.String(required=True, data_key="inLanguage", metadata=TAG)
+    text = fields.String(required=True)
+
+
+class MedicalWebPageSchema(Schema):
+    """A schema.org MedicalWebPage (JSON-LD). Properties the source does not state are
+    absent: no dateModified, license or review unless known and true."""
+
+    context = _exactly("https://schema.org", data_key="@context")
+    type = _exactly("MedicalWebPage")
+    url = fields.String(required=True, metadata={"description": "This page in this language."})
+    in_language = fields.String(required=True, data_key="inLanguage", metadata=TAG)
+    name = fields.String(required=True)
+    about = fields.Nested(MedicalConditionNodeSchema, required=True)
+    has_part = fields.List(
+        fields.Nested(WebPageElementNodeSchema),
+        required=True,
+        data_key="hasPart",
+        validate=validate.Length(min=1),
+    )
+    usage_info = fields.List(
+        fields.Nested(CreativeWorkNodeSchema),
+        required=True,
+        data_key="usageInfo",
+        metadata={"description": "The medical disclaimer, then the clinical review status."},
+    )
+    credit_text = fields.String(data_key="creditText", metadata={"description": "Attribution."})
+    license = fields.String()
+    is_based_on = fields.String(data_key="isBasedOn", metadata={"description": "The source."})
+    date_published = fields.Date(data_key="datePublished")
+    date_modified = fields.Date(data_key="dateModified")
+    last_reviewed = fields.Date(data_key="lastReviewed")
+    reviewed_by = fields.String(data_key="reviewedBy")
+
+
+FHIR_NARRATIVE_STATUSES = ("generated", "extensions", "additional", "empty")
+
+
+class FhirExtensionSchema(Schema):
+    url = fields.String(required=True)
+    value_code = fields.String(required=True, data_key="valueCode", metadata={"example": "unknown"})
+
+
+class FhirAbsentSchema(Schema):
+    """A value the source does not state, where FHIR requires one (data-absent-reason)."""
+
+    extension = fields.List(
+        fields.Nested(FhirExtensionSchema), required=True, validate=validate.Length(min=1)
+    )
+
+
+class FhirNarrativeSchema(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(FHIR_NARRATIVE_STATUSES))
+    div = fields.String(
+        required=True,
+        validate=validate.Regexp(r'^<div xmlns="http://www\.w3\.org/1999/xhtml"'),
+        metadata={"description": "XHTML; lang and xml:lang say its language."},
+    )
+
+
+class FhirReferenceSchema(Schema):
+    """Who wrote or attested: a name, or a data-absent-reason extension."""
+
+    display = fields.String()
+    extension = fields.List(fields.Nested(FhirExtensionSchema))
+
+
+class FhirAttesterSchema(Schema):
+    mode = fields.String(
+        required=True, validate=validate.OneOf(("personal", "professional", "legal", "official"))
+    )
+    time = fields.Date()
+    party = fields.Nested(FhirReferenceSchema, required=True)
+
+
+class FhirCodeableConceptSchema(Schema):
+    text = fields.String(required=True)
+
+
+class FhirSectionSchema(Schema):
+    title = fields.String(metadata={"description": "The heading; absent when the source has none."})
+    text = fields.Nested(FhirNarrativeSchema, required=True)
+
+
+class FhirCompositionSchema(Schema):
+    """A FHIR R4B Composition: one section per article section, with its narrative."""
+
+    resource_type = _exactly("Composition", data_key="resourceType")
+    language = fields.String(required=True, metadata=TAG)
+    text = fields.Nested(
+        FhirNarrativeSchema,
+        required=True,
+        metadata={"description": "Review status, disclaimer, attribution and licence."},
+    )
+    status = fields.String(
+        required=True, validate=validate.OneOf(("preliminary", "final", "amended"))
+    )
+    type = fields.Nested(FhirCodeableConceptSchema, required=True)
+    date = fields.Date(metadata={"description": "When the article was modified, if known."})
+    date_element = fields.Nested(
+        FhirAbsentSchema, data_key="_date", metadata={"description": "Instead of date: unknown."}
+    )
+    author = fields.List(
+        fields.Nested(FhirReferenceSchema), required=True, validate=validate.Length(min=1)
+    )
+    title = fields.String(required=True)
+    attester = fields.List(
+        fields.Nested(FhirAttesterSchema), metadata={"description": "Only when reviewed."}
+    )
+    section = fields.List(
+        fields.Nested(FhirSectionSchema), required=True, validate=validate.Length(min=1)
+    )
+
+    @validates_schema
+    def date_or_its_absence(self, data, **_):
+        if ("date" in data) == ("date_element" in data):
+            raise ValidationError("give either date or _date (data-absent-reason)", "date")
+
+
 class CompletenessSchema(Schema):
     translated = fields.Integer(required=True)
     fuzzy = fields.Integer(required=True)
@@ -206,3 +381,78 @@ class HealthSchema(Schema):
 class ReadinessSchema(HealthSchema):
     articles = fields.Integer(required=True)
     languages = fields.List(fields.String(), required=True)
+
+
+# The Infobutton feed, shaped like MedlinePlus Connect's JSON so its clients read ours:
+# Atom elements as objects, their text under "_value".
+FEED_TEXT_TYPES = ("text", "html")
+
+
+class FeedValueSchema(Schema):
+    value = fields.String(required=True, data_key="_value")
+
+
+class FeedTextSchema(FeedValueSchema):
+    """An Atom text construct."""
+
+    type = fields.String(required=True, validate=validate.OneOf(FEED_TEXT_TYPES))
+    lang = fields.String(
+        metadata={"description": "Present only when it differs from the entry's or feed's."}
+    )
+
+
+class FeedAuthorSchema(Schema):
+    name = fields.Nested(FeedValueSchema, required=True)
+
+
+class FeedCategorySchema(Schema):
+    """One Infobutton parameter of the request, echoed."""
+
+    scheme = fields.String(required=True, metadata={"example": "mainSearchCriteria.v.c"})
+    term = fields.String(required=True, metadata={"example": "L90.62"})
+
+
+class FeedLinkSchema(Schema):
+    href = fields.String(
+        required=True,
+        metadata={
+            "description": "The article in the feed's language (relative to this service).",
+            "example": "/v1/articles/laser-treatment-for-stretch-marks?lang=es",
+        },
+    )
+    rel = fields.String(required=True, validate=validate.OneOf(("alternate",)))
+    type = fields.String(required=True, metadata={"example": "application/json"})
+    hreflang = fields.String(required=True, metadata=TAG)
+    title = fields.String(required=True)
+
+
+class FeedEntrySchema(Schema):
+    lang = fields.String(
+        required=True, metadata={"description": "Language of the summary's text.", **TAG}
+    )
+    title = fields.Nested(FeedTextSchema, required=True)
+    link = fields.List(fields.Nested(FeedLinkSchema), required=True)
+    id = fields.Nested(FeedValueSchema, required=True)
+    updated = fields.Nested(FeedValueSchema, required=True)
+    summary = fields.Nested(
+        FeedTextSchema,
+        required=True,
+        metadata={"description": "HTML: the article's opening, review status and disclaimer."},
+    )
+
+
+class FeedSchema(Schema):
+    lang = fields.String(required=True, metadata=TAG)
+    title = fields.Nested(FeedTextSchema, required=True)
+    subtitle = fields.Nested(FeedTextSchema, required=True)
+    author = fields.Nested(FeedAuthorSchema, required=True)
+    updated = fields.Nested(FeedValueSchema, required=True)
+    id = fields.Nested(FeedValueSchema, required=True)
+    category = fields.List(fields.Nested(FeedCategorySchema), required=True)
+    entry = fields.List(fields.Nested(FeedEntrySchema), required=True)
+
+
+class InfobuttonFeedSchema(Schema):
+    """An HL7 Infobutton knowledge response (MedlinePlus Connect's JSON shape)."""
+
+    feed = fields.Nested(FeedSchema, required=True)

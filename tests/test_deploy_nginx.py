@@ -120,6 +120,22 @@ def test_each_language_is_cached_apart_and_never_mixed_up(tmp_path, upstream):
         assert [fetch(proxy, "/healthz", "es")[0] for _ in range(2)] == ["MISS", "MISS"]
 
 
+def test_each_representation_is_cached_apart(tmp_path, upstream):
+    article = f"/v1/articles/{SLUG}"
+    accepts = ("application/json", "application/ld+json", "application/fhir+json")
+    direct = {accept: upstream.get(article, Accept=accept)[2] for accept in accepts}
+    assert len(set(direct.values())) == 3
+    with running_nginx(tmp_path, address(upstream)) as proxy:
+        for expected_status in ("MISS", "HIT"):
+            for accept, body in direct.items():
+                status, headers, proxied = proxy.get(article, Accept=accept)
+                assert (status, headers["X-Cache-Status"]) == (200, expected_status)
+                assert proxied == body
+        # Accept values that name neither JSON-LD nor FHIR share the JSON entry.
+        status, headers, proxied = proxy.get(article, Accept="text/html, */*;q=0.8")
+        assert (headers["X-Cache-Status"], proxied) == ("HIT", direct["application/json"])
+
+
 # Headers the map reduces, and headers it must leave to the service (q order, q=0,
 # Traditional Chinese, wildcards, malformed ranges).
 ACCEPT_LANGUAGE_HEADERS = (

@@ -155,3 +155,9 @@ def test_metrics_add_up_across_two_workers_and_logs_are_json(tmp_path):
     assert "L90.6" not in log
     assert "client_ip" not in first
     assert "127.0.0.1" not in json.dumps(access)
+
+
+def test_generated_request_ids_are_unique(client):
+    ids = {client.get("/healthz").headers["X-Request-ID"] for _ in range(500)}
+    assert len(ids) == 500
+    assert all(re.fullmatch(r"[0-9a-f]{32}", request_id) for request_id in ids)

@@ -9,12 +9,23 @@ from service.errors import (
     ARTICLE_NOT_FOUND,
     INVALID_LANGUAGE,
     INVALID_PAGE,
+    NOT_ACCEPTABLE,
     PAGE_NOT_FOUND,
     SECTION_NOT_FOUND,
     Problem,
 )
+from service.headers import JSON
+from service.i18n import Negotiation
+from service.media_types import MEDIA_TYPES_BY_KIND, preferred_media_type
 from service.observability import REQUESTED_LANGUAGE, SERVED_LANGUAGE
-from service.payloads import Encoded, Payload, current_store, section_index_url
+from service.payloads import (
+    ArticleSelection,
+    Encoded,
+    Payload,
+    PayloadStore,
+    current_store,
+    section_index_url,
+)
 
 
 @functools.lru_cache(maxsize=256)
@@ -37,36 +48,82 @@ def send_payload(payload: Payload) -> Response:
     return send(payload.encoded(accepts_gzip(request.headers.get("Accept-Encoding", ""))))
 
 
-def serve(key: tuple[str, ...]) -> Response:
-    """Serve the representation of `key` in the request's negotiated language."""
-    store = current_store()
-    headers = request.headers
-    negotiation = store.negotiator.negotiate(
-        tuple(request.args.getlist("lang")), headers.get("Accept-Language", "")
+def negotiate(lang_values: tuple[str, ...] | None = None) -> Negotiation:
+    """Negotiate from `lang` (or the given values) then Accept-Language; log the outcome."""
+    if lang_values is None:
+        lang_values = tuple(request.args.getlist("lang"))
+    negotiation = current_store().negotiator.negotiate(
+        lang_values, request.headers.get("Accept-Language", "")
     )
     environ = request.environ
     environ[REQUESTED_LANGUAGE] = negotiation.requested
     environ[SERVED_LANGUAGE] = negotiation.served
+    return negotiation
+
+
+def negotiate_lang() -> Negotiation:
+    """The request's language, from `lang` then Accept-Language (400 for a bad `lang`)."""
+    negotiation = negotiate()
     if negotiation.lang_error:
         raise Problem(INVALID_LANGUAGE[negotiation.lang_error])
+    return negotiation
+
+
+def send_negotiated(payload: Payload, negotiation: Negotiation) -> Response:
+    """Answer with a payload, with `requested_language` when it differs, gzip if accepted."""
+    gzip = accepts_gzip(request.headers.get("Accept-Encoding", ""))
+    return send(current_store().encoded(payload, negotiation.requested, gzip))
+
+
+def acceptable_media_type(available: tuple[str, ...] = (JSON,)) -> str:
+    """The media type to answer with, from Accept (406 when it accepts none of them)."""
+    accept = request.headers.get("Accept")
+    if not accept:
+        return available[0]
+    chosen = preferred_media_type(accept, available)
+    if chosen is None:
+        raise Problem(NOT_ACCEPTABLE, media_types=", ".join(available))
+    return chosen
+
+
+def serve(key: tuple[str, ...]) -> Response:
+    """Serve the representation of `key` in the request's negotiated language and type."""
+    store = current_store()
+    negotiation = negotiate_lang()
     payload = store.get(key, negotiation.served)
     if payload is None:
         slug = key[1]
         if slug in store.articles:
             raise Problem(SECTION_NOT_FOUND, sections_url=section_index_url(slug))
         raise Problem(ARTICLE_NOT_FOUND)
-    gzip = accepts_gzip(headers.get("Accept-Encoding", ""))
-    return send(store.encoded(payload, negotiation.requested, gzip))
+    media_type = acceptable_media_type(MEDIA_TYPES_BY_KIND.get(key[0], (JSON,)))
+    if media_type != JSON:
+        # JSON-LD and FHIR have no `requested_language` member: only encoding varies.
+        return send_payload(store.alternate(key[1], negotiation.served, media_type))
+    return send_negotiated(payload, negotiation)
 
 
-def article_list_page() -> str:
-    """The requested page of the article list, as its payload key part ("1" if absent)."""
+def article_list_page(last: int | None = None) -> str:
+    """The requested page of a list of `last` pages (default: the whole article list's),
+    as its payload key part ("1" if absent)."""
     pages = request.args.getlist("page")
     if not pages:
         return "1"
-    last = current_store().article_pages
+    last = last or current_store().article_pages
     if len(pages) > 1 or not pages[0].isdigit() or int(pages[0]) < 1:
         raise Problem(INVALID_PAGE, pages=last)
     if int(pages[0]) > last:
         raise Problem(PAGE_NOT_FOUND, pages=last)
     return str(int(pages[0]))
+
+
+def serve_selection(selection: ArticleSelection) -> Response:
+    """Serve a page of the list of the selected articles (built once per distinct query)."""
+    store = current_store()
+    negotiation = negotiate_lang()
+    acceptable_media_type()  # lists are JSON only, filtered or not
+    page = int(article_list_page(store.page_count(len(selection.slugs))))
+    payload = store.query_payload(
+        PayloadStore.article_list_page, negotiation.served, selection, page
+    )
+    return send_negotiated(payload, negotiation)

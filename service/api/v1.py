@@ -4,9 +4,29 @@ Each view's docstring (after ---) is its OpenAPI operation; service/openapi.py
 collects them. A /v2 is a new module beside this one.
 """
 
-from flask import Blueprint
+import functools
+import operator
 
-from service.api.serving import article_list_page, serve
+from flask import Blueprint, request
+
+from service.api.change_feed import modified_selection
+from service.api.code_lookup import code_selection, read_code_query
+from service.api.serving import (
+    article_list_page,
+    negotiate,
+    send_payload,
+    serve,
+    serve_selection,
+)
+from service.infobutton import (
+    CODE_PARAMETER,
+    SYSTEM_PARAMETER,
+    KnowledgeRequest,
+    build_feed,
+    infobutton_language_values,
+    response_content_type,
+)
+from service.payloads import current_store
 
 bp = Blueprint("v1", __name__, url_prefix="/v1")
 
@@ -20,16 +40,25 @@ def list_articles():
       description: Every article with its title in the negotiated language, its
         sections, medical codes and the languages it is available in, a page at a
         time (ARTICLES_PER_PAGE, default 50). The Link header (RFC 8288) gives the
-        first, prev, next and last pages.
+        first, prev, next and last pages. With `code` (and `system`), only the
+        articles with that medical code. With `modified_since` (the change feed),
+        only those whose text in this language changed at or after that moment (each
+        article's `modified`); both filters together select what both select.
       tags: [articles]
-      parameters: [page, lang, accept_language, accept_encoding, if_none_match]
+      parameters: [code_lookup, modified_since, page, lang, accept_language, accept_encoding,
+                   if_none_match]
       responses:
         "200": {description: The articles., content: {application/json: {schema: ArticleList}}}
         "304": NotModified
         "400": InvalidParameter
         "404": NotFound
+        "406": NotAcceptable
     """
-    return serve(("articles", article_list_page()))
+    filters = [code_selection(request.args), modified_selection(request.args)]
+    selections = [selection for selection in filters if selection is not None]
+    if not selections:
+        return serve(("articles", article_list_page()))
+    return serve_selection(functools.reduce(operator.and_, selections))
 
 
 @bp.get("/articles/<slug>")
@@ -40,14 +69,21 @@ def get_article(slug: str):
       summary: Get a whole article
       description: Metadata, medical codes, clinical review status, a localized
         disclaimer and every section. A section not fully translated is served whole
-        in English and says so in its `language`.
+        in English and says so in its `language`. By Accept, also a schema.org
+        MedicalWebPage (JSON-LD) or a FHIR R4B Composition, each with its own ETag.
       tags: [articles]
       parameters: [slug, lang, accept_language, accept_encoding, if_none_match]
       responses:
-        "200": {description: The article., content: {application/json: {schema: Article}}}
+        "200":
+          description: The article, as JSON (the default), JSON-LD or FHIR.
+          content:
+            application/json: {schema: Article}
+            application/ld+json: {schema: MedicalWebPage}
+            application/fhir+json: {schema: FhirComposition}
         "304": NotModified
         "400": InvalidLanguage
         "404": NotFound
+        "406": NotAcceptable
     """
     return serve(("article", slug))
 
@@ -68,6 +104,7 @@ def list_sections(slug: str):
         "304": NotModified
         "400": InvalidLanguage
         "404": NotFound
+        "406": NotAcceptable
     """
     return serve(("sections", slug))
 
@@ -87,6 +124,7 @@ def get_section(slug: str, section_id: str):
         "304": NotModified
         "400": InvalidLanguage
         "404": NotFound
+        "406": NotAcceptable
     """
     return serve(("section", slug, section_id))
 
@@ -106,5 +144,44 @@ def list_languages():
         "200": {description: The languages., content: {application/json: {schema: LanguageList}}}
         "304": NotModified
         "400": InvalidLanguage
+        "406": NotAcceptable
     """
     return serve(("languages",))
+
+
+@bp.get("/infobutton")
+def infobutton():
+    """Answer an HL7 Infobutton request, as MedlinePlus Connect does.
+    ---
+    get:
+      summary: Articles for a medical code (HL7 Infobutton)
+      description: The URL-based HL7 Context-Aware Knowledge Retrieval (Infobutton)
+        request that MedlinePlus Connect answers, in every language we offer. The
+        answer is an Atom 1.0 feed (one entry per article, up to 10) whose entries link
+        to the article in the feed's language; a code with no article gives a feed
+        with no entries. The language comes from informationRecipient.languageCode.c,
+        then Accept-Language, then English (`lang` is not read here).
+      tags: [infobutton]
+      parameters: [infobutton_code, infobutton_display_name, infobutton_language,
+                   knowledge_response_type, accept_language, accept_encoding, if_none_match]
+      responses:
+        "200":
+          description: The feed. Links are relative to this service.
+          headers:
+            ETag: {$ref: "#/components/headers/ETag"}
+            Cache-Control: {$ref: "#/components/headers/Cache-Control"}
+            Vary: {$ref: "#/components/headers/Vary"}
+            Content-Language: {$ref: "#/components/headers/Content-Language"}
+            Content-Encoding: {$ref: "#/components/headers/Content-Encoding"}
+          content:
+            application/atom+xml:
+              schema: {type: string, description: "Atom 1.0 (RFC 4287): the same feed."}
+            application/json: {schema: InfobuttonFeed}
+        "304": NotModified
+        "400": InvalidInfobuttonRequest
+    """
+    args = request.args
+    language = negotiate(infobutton_language_values(args)).served
+    query = read_code_query(args, CODE_PARAMETER, SYSTEM_PARAMETER, language)
+    knowledge = KnowledgeRequest.of(query, args, response_content_type(args, language))
+    return send_payload(current_store().query_payload(build_feed, knowledge, language))

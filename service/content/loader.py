@@ -13,6 +13,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from service.codes import ICD10CM, icd10cm_key
 from service.config import StartupError
 from service.content.model import CODE_SYSTEMS, Article, MedicalCode, Metadata, Section
 
@@ -33,6 +34,11 @@ class CodeFileSchema(_Strict):
     system = fields.String(required=True, validate=validate.OneOf(tuple(CODE_SYSTEMS)))
     code = fields.String(required=True, validate=validate.Length(min=1, max=32))
     display = fields.String(required=True, validate=validate.Length(min=1))
+
+    @validates_schema
+    def icd10cm_code_is_well_formed(self, data, **_):
+        if data.get("system") == ICD10CM and icd10cm_key(data.get("code", "")) is None:
+            raise ValidationError("not an ICD-10-CM code (such as L90 or L90.6)", "code")
 
     @post_load
     def build(self, data, **_):

@@ -1,0 +1,1 @@
+"""Benchmark harness for `make bench`: servers to compare, corpus generator, runner."""

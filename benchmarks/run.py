@@ -1,0 +1,364 @@
+"""`make bench`: the service against the framework floor and the naive baseline, under wrk.
+
+Each server is a real gunicorn from gunicorn.conf.py (one gthread worker, four threads)
+on a free loopback port, pinned to one core while wrk runs on another (servers.py).
+Every case is warmed up, then measured BENCH_RUNS times for BENCH_SECONDS, the cases
+alternating run by run (load.py). Then the section is measured over synthetic corpora
+of BENCH_CORPUS_SIZES articles (make_corpus.py). One table per part, then every target
+of issue 5 with its measured value: medians throughout.
+"""
+
+import contextlib
+import operator
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.load import (
+    CONNECTIONS,
+    LOAD_TOOLS,
+    TOOLS_MISSING,
+    Case,
+    Measured,
+    check_answer,
+    measure,
+    rotating_accept_languages,
+)
+from benchmarks.make_corpus import synthetic_slug, write_corpus
+from benchmarks.sample import ACCEPT_LANGUAGE, SECTION_ID, SECTION_PATH
+from benchmarks.servers import LOAD_PIN, SERVER_PIN, WORKER_SETTINGS, Server, running_server
+from benchmarks.settings import CORPUS_SIZES, RUNS, SECONDS, STARTUP_TIMEOUT, WARMUP_SECONDS
+from service.payloads import section_url
+
+FLOOR_APP = "benchmarks.floor_app:create_app()"
+NAIVE_APP = "benchmarks.naive_app:create_app()"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One of issue 5's targets: a measured value against its goal."""
+
+    number: str
+    what: str
+    value: float | None
+    goal: tuple[Callable[[float, float], bool], float]
+    unit: str = "×"
+    missing: str = "not measured yet"
+    exceeded: bool = False  # the value is only a lower bound (a start-up that timed out)
+
+    def row(self) -> list[str]:
+        compare, bound = self.goal
+        goal = f"{'≥' if compare is operator.ge else '≤'} {bound:g}{self.unit}"
+        if self.value is None:
+            return [self.number, self.what, "-", goal, self.missing]
+        digits = 3 if self.unit == "×" else 1  # a ratio of 0.899 must not read as 0.90
+        measured = f"{'> ' if self.exceeded else ''}{self.value:.{digits}f}{self.unit}"
+        if compare(self.value, bound):
+            result = self.missing if self.exceeded else "met"
+        else:
+            result = "NOT MET"
+        return [self.number, self.what, measured, goal, result]
+
+
+def ratio(numerator: float | None, denominator: float | None) -> float | None:
+    return numerator / denominator if numerator is not None and denominator else None
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    """Left-aligned text columns, wide enough for every cell."""
+    widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in [header, ["-" * width for width in widths], *rows]
+    )
+
+
+MEASURED_HEADER = ["server", "case", "req/s", "runs' req/s", "p50 ms", "p99 ms", "errors", "RSS MB"]
+
+
+def measured_row(measured: Measured) -> list[str]:
+    return [
+        measured.server.name,
+        measured.case.name,
+        f"{measured.median_rps:,.0f}",
+        " ".join(f"{run:,.0f}" for run in measured.requests_per_second),
+        f"{measured.median_p50:.2f}",
+        f"{measured.median_p99:.2f}",
+        str(measured.errors),
+        f"{measured.rss_mb:.0f}",
+    ]
+
+
+def service_cases(service: Server) -> list[Case]:
+    """The service's cases beside the plain section; If-None-Match carries its ETag."""
+    _, headers, _ = service.fetch(SECTION_PATH, **{"Accept-Language": ACCEPT_LANGUAGE})
+    return [
+        Case("section 304", headers=(("If-None-Match", headers["ETag"]),), expected_status=304),
+        Case("section GET, ab", tool="ab"),
+        Case("section HEAD, ab", method="HEAD", tool="ab"),
+        Case("section 10k Accept-Language", accept_languages=rotating_accept_languages()),
+        Case(
+            "section gzip",
+            headers=(("Accept-Encoding", "gzip"),),
+            expected_header=("Content-Encoding", "gzip"),
+        ),
+    ]
+
+
+def bench_framework(work_dir: Path) -> tuple[list[list[str]], list[Target]]:
+    """Floor, service and naive on the sample section, and the service's other cases."""
+    # Spanish, or the catalogs are incomplete and every server would measure English.
+    section = Case("section", expected_header=("Content-Language", "es"))
+    with contextlib.ExitStack() as stack:
+        servers = {
+            name: stack.enter_context(
+                running_server(name, app, SECTION_PATH, work_dir, STARTUP_TIMEOUT)
+            )
+            for name, app in (("floor", FLOOR_APP), ("service", None), ("naive", NAIVE_APP))
+        }
+        for server in servers.values():
+            if problem := check_answer(server, section):
+                raise SystemExit(f"benchmarks: {server.name} {problem}")
+        service = servers["service"]
+        plan = [Measured(server, section) for server in servers.values()]
+        not_measured = {}
+        for case in service_cases(service):
+            if problem := check_answer(service, case):
+                not_measured[case.name] = f"not measured yet: the service {problem}"
+            else:
+                plan.append(Measured(service, case))
+        measure(plan, work_dir)
+    rows = [measured_row(measured) for measured in plan]
+
+    by_name = {(measured.server.name, measured.case.name): measured for measured in plan}
+
+    def rps(server: str, case: str = "section") -> float | None:
+        found = by_name.get((server, case))
+        return found.median_rps if found else None
+
+    def against(number: str, what: str, case: str, bound: float, base: str = "section"):
+        return Target(
+            number,
+            what,
+            ratio(rps("service", case), rps("service", base)),
+            (operator.ge, bound),
+            missing=not_measured.get(case, "not measured yet"),
+        )
+
+    targets = [
+        Target(
+            "1",
+            "section req/s, service / floor",
+            ratio(rps("service"), rps("floor")),
+            (operator.ge, 0.95),
+        ),
+        Target(
+            "1",
+            "section p99, service / floor",
+            ratio(by_name["service", "section"].median_p99, by_name["floor", "section"].median_p99),
+            (operator.le, 1.5),
+        ),
+        Target(
+            "2",
+            "section req/s, service / naive",
+            ratio(rps("service"), rps("naive")),
+            (operator.ge, 1.7),
+        ),
+        against("3", "304 (If-None-Match) / 200 req/s", "section 304", 1.0),
+        against("3", "HEAD / GET req/s (both ab)", "section HEAD, ab", 1.0, "section GET, ab"),
+        against(
+            "4", "10,000 Accept-Language values / one, req/s", "section 10k Accept-Language", 0.9
+        ),
+        against("5", "gzip / identity req/s", "section gzip", 1.0),
+    ]
+    return rows, targets
+
+
+@dataclass
+class CorpusRun:
+    """One synthetic corpus served by the service."""
+
+    articles: int
+    section: Measured | None = None
+    failure: str = ""
+    timed_out: float | None = None  # the start-up timeout it exceeded
+    memory_mb: tuple[float, float] = (0.0, 0.0)
+    body_kilobytes: dict[str, float] = field(default_factory=dict)
+
+
+LISTS = ("/v1/articles", "/v1/languages")
+
+
+def bench_corpus(work_dir: Path) -> tuple[list[list[str]], list[Target]]:
+    """Start the service over each corpus size, then measure the section on each."""
+    runs = [CorpusRun(size) for size in CORPUS_SIZES]
+    with contextlib.ExitStack() as stack:
+        for run in runs:
+            print(f"bench: corpus of {run.articles} articles", file=sys.stderr)
+            content_dir, translations_dir = write_corpus(
+                work_dir / f"corpus-{run.articles}", run.articles
+            )
+            path = section_url(synthetic_slug(run.articles), SECTION_ID)
+            try:
+                server = stack.enter_context(
+                    running_server(
+                        f"corpus-{run.articles}",
+                        None,
+                        path,
+                        work_dir,
+                        STARTUP_TIMEOUT,
+                        CONTENT_DIR=str(content_dir),
+                        TRANSLATIONS_DIR=str(translations_dir),
+                    )
+                )
+            except (TimeoutError, RuntimeError) as error:
+                run.failure = str(error)
+                if isinstance(error, TimeoutError):
+                    run.timed_out = STARTUP_TIMEOUT
+                continue
+            run.section = Measured(server, Case(f"section, {run.articles} articles", path=path))
+            for list_path in LISTS:
+                _, _, body = server.fetch(list_path, **{"Accept-Language": ACCEPT_LANGUAGE})
+                run.body_kilobytes[list_path] = len(body) / 1024
+        measure([run.section for run in runs if run.section], work_dir)
+        for run in runs:
+            if run.section:
+                run.memory_mb = run.section.server.worker_memory()
+    rows = [
+        [
+            f"{run.articles:,}",
+            f"{run.section.server.started_in:.1f}",
+            f"{run.memory_mb[0]:.0f}",
+            f"{run.memory_mb[1]:.0f}",
+            *(f"{run.body_kilobytes[list_path]:,.1f}" for list_path in LISTS),
+            f"{run.section.median_rps:,.0f}",
+            f"{run.section.median_p99:.2f}",
+            str(run.section.errors),
+            "",
+        ]
+        if run.section
+        else [f"{run.articles:,}", *["-"] * 8, f"not measured: {run.failure}"]
+        for run in runs
+    ]
+    return rows, corpus_targets(runs)
+
+
+def corpus_targets(runs: list[CorpusRun]) -> list[Target]:
+    """Target 6 at the largest corpus, against the smallest (throughput) and the next
+    largest (list sizes, which must not grow with the corpus)."""
+    largest, smallest = runs[-1], runs[0]
+    previous = runs[-2] if len(runs) > 1 else None
+    served = largest.section is not None
+    missing = f"not measured: {largest.failure}" if largest.failure else "not measured yet"
+
+    def grown(list_path: str) -> float | None:
+        if not (served and previous and previous.section):
+            return None
+        return ratio(largest.body_kilobytes[list_path], previous.body_kilobytes[list_path])
+
+    name = f"{largest.articles:,} articles"
+    return [
+        Target(
+            "6",
+            f"start-up to first 200, {name}",
+            largest.section.server.started_in if served else largest.timed_out,
+            (operator.le, 10),
+            unit=" s",
+            missing=missing,
+            exceeded=not served,
+        ),
+        Target(
+            "6",
+            f"worker RSS, {name}",
+            largest.memory_mb[0] if served else None,
+            (operator.le, 400),
+            unit=" MB",
+            missing=missing,
+        ),
+        Target(
+            "6",
+            f"worker PSS, {name}",
+            largest.memory_mb[1] if served else None,
+            (operator.le, 400),
+            unit=" MB",
+            missing=missing,
+        ),
+        Target(
+            "6",
+            f"section req/s, {name} / {smallest.articles:,}",
+            ratio(
+                largest.section.median_rps if served else None,
+                smallest.section.median_rps if smallest.section else None,
+            ),
+            (operator.ge, 0.9),
+            missing=missing,
+        ),
+        *(
+            Target(
+                "6",
+                f"{list_path} bytes, {name} / {previous.articles if previous else '-'}",
+                grown(list_path),
+                (operator.le, 1.1),
+                missing=missing,
+            )
+            for list_path in LISTS
+        ),
+    ]
+
+
+def main():
+    """Run every benchmark and print the tables."""
+    if not all(shutil.which(tool) for tool in LOAD_TOOLS):
+        raise SystemExit(TOOLS_MISSING)
+    pinning = (
+        f"server on CPU {SERVER_PIN[-1]}, wrk on CPU {LOAD_PIN[-1]}"
+        if SERVER_PIN
+        else "no pinning (needs taskset and two CPUs)"
+    )
+    print(
+        f"make bench: {RUNS} runs × {SECONDS} s per case after {WARMUP_SECONDS} s warm-up, "
+        f"alternating; wrk 1 thread × {CONNECTIONS} connections; gunicorn.conf.py with "
+        f"{WORKER_SETTINGS['WEB_CONCURRENCY']} worker × {WORKER_SETTINGS['THREADS']} threads; "
+        f"{pinning}; medians shown",
+        flush=True,
+    )
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="bench-") as work_dir:
+        rows, targets = bench_framework(Path(work_dir))
+        print("\n" + table(MEASURED_HEADER, rows), flush=True)
+        corpus_rows, corpus_target_rows = bench_corpus(Path(work_dir))
+    print(
+        "\n"
+        + table(
+            [
+                "articles",
+                "start-up s",
+                "worker RSS MB",
+                "worker PSS MB",
+                "/v1/articles KB",
+                "/v1/languages KB",
+                "section req/s",
+                "p99 ms",
+                "errors",
+                "note",
+            ],
+            corpus_rows,
+        )
+    )
+    print(
+        "\n"
+        + table(
+            ["target", "what", "measured", "goal", "result"],
+            [target.row() for target in [*targets, *corpus_target_rows]],
+        )
+    )
+    # Other processes on the machine skew absolute numbers (ratios less so): say how busy.
+    print(f"\nload average (1 min): {load_before:.1f} at start, {os.getloadavg()[0]:.1f} at end")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""The change feed: GET /v1/articles?modified_since=<RFC 3339> for mirrors that poll.
+
+Its own small filter, so that it composes with the code filter (ArticleSelection `&`):
+the articles whose text in the request's language changed at or after the moment
+(each list entry's `modified`; see service/modified.py).
+"""
+
+from werkzeug.datastructures import MultiDict
+
+from service.api.serving import negotiate_lang
+from service.errors import INVALID_TIMESTAMP, Problem
+from service.modified import format_rfc3339, parse_rfc3339
+from service.payloads import ArticleSelection, current_store
+
+MODIFIED_SINCE = "modified_since"
+
+
+def modified_selection(args: MultiDict) -> ArticleSelection | None:
+    """The articles modified since `modified_since`, or None without it (400 if invalid)."""
+    if MODIFIED_SINCE not in args:
+        return None
+    values = args.getlist(MODIFIED_SINCE)
+    since = parse_rfc3339(values[0]) if len(values) == 1 else None
+    if since is None:
+        raise Problem(INVALID_TIMESTAMP)
+    store = current_store()
+    modified = store.modified[negotiate_lang().served]
+    return ArticleSelection(
+        tuple(slug for slug in store.articles if modified[slug] >= since),
+        ((MODIFIED_SINCE, format_rfc3339(since)),),
+    )

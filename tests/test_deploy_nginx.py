@@ -1,6 +1,7 @@
 """deploy/nginx/ for real: Debian's nginx caching in front of gunicorn, both on loopback."""
 
 import contextlib
+import gzip
 import json
 import os
 import pwd
@@ -10,6 +11,7 @@ import socket
 import string
 import subprocess
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -134,6 +136,29 @@ def test_each_representation_is_cached_apart(tmp_path, upstream):
         # Accept values that name neither JSON-LD nor FHIR share the JSON entry.
         status, headers, proxied = proxy.get(article, Accept="text/html, */*;q=0.8")
         assert (headers["X-Cache-Status"], proxied) == ("HIT", direct["application/json"])
+
+
+def test_each_encoding_is_cached_apart(tmp_path, upstream):
+    article = f"/v1/articles/{SLUG}"  # over 1 KB: it has a gzip twin
+    plain = upstream.get(article)[2]
+
+    def fetch_encoded(proxy, accept_encoding):
+        request = urllib.request.Request(
+            proxy.base_url + article, headers={"Accept-Encoding": accept_encoding}
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            body, headers = response.read(), response.headers
+        if headers.get("Content-Encoding") == "gzip":
+            return headers["X-Cache-Status"], "gzip", gzip.decompress(body)
+        return headers["X-Cache-Status"], "identity", body
+
+    with running_nginx(tmp_path, address(upstream)) as proxy:
+        for expected_status in ("MISS", "HIT"):
+            assert fetch_encoded(proxy, "gzip, deflate, br") == (expected_status, "gzip", plain)
+            assert fetch_encoded(proxy, "identity") == (expected_status, "identity", plain)
+        # An explicit gzip;q=0 is identity: the same entry, never the gzip one.
+        assert fetch_encoded(proxy, "gzip;q=0, br") == ("HIT", "identity", plain)
+        assert fetch_encoded(proxy, "") == ("HIT", "identity", plain)
 
 
 # Headers the map reduces, and headers it must leave to the service (q order, q=0,

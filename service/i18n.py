@@ -157,7 +157,7 @@ class Negotiation:
 class Negotiator:
     """Pick the language of a response among the offered ones (the brief's three rules)."""
 
-    def __init__(self, offered: tuple[str, ...], memo_size: int = 4096):
+    def __init__(self, offered: tuple[str, ...], memo_size: int = 16384):
         self.offered = tuple(parse_tag(tag) for tag in offered)
         # Bounded per distinct (lang, Accept-Language): hostile variety cannot grow it.
         self.negotiate = functools.lru_cache(maxsize=memo_size)(self._negotiate)

@@ -17,12 +17,12 @@ from xml.etree import ElementTree
 from werkzeug.datastructures import MultiDict
 
 from service import schemas
-from service.catalogs import PO_DATE_FORMAT
 from service.codes import CodeQuery
 from service.content.model import CODE_SYSTEMS, Article
 from service.errors import INVALID_RESPONSE_TYPE, Problem
 from service.headers import JSON
 from service.i18n import N_, text_direction
+from service.modified import language_modified
 from service.payloads import (
     DISCLAIMER,
     REVIEW_SUMMARIES,
@@ -98,33 +98,8 @@ class KnowledgeRequest:
         return cls(query, categories, content_type)
 
 
-def _date(value: str | None) -> datetime.datetime | None:
-    try:
-        return datetime.datetime.strptime(value or "", PO_DATE_FORMAT)
-    except ValueError:
-        return None
-
-
 def _atom_date(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _text_updated(store: PayloadStore, tag: str) -> datetime.datetime:
-    """When a language's text last changed at the latest: extraction or translation."""
-    catalog = store.catalogs.get(tag)
-    revised = _date(catalog.revision_date) if catalog else None
-    return max(filter(None, (store.template.creation_date, revised)))
-
-
-def _article_updated(store: PayloadStore, article: Article, tag: str) -> datetime.datetime:
-    """The text's date, or the article's own modified/published date when later."""
-    metadata = article.metadata
-    stated = [
-        datetime.datetime.combine(day, datetime.time(), datetime.UTC)
-        for day in (metadata.modified, metadata.published)
-        if day
-    ]
-    return max([_text_updated(store, tag), *stated])
 
 
 def _text(value: str, language: str, enclosing: str) -> dict:
@@ -161,7 +136,7 @@ def _entry(store: PayloadStore, localizer: Localizer, article: Article) -> _Entr
         localizer.interface(REVIEW_SUMMARIES[article.metadata.clinical_review]),
         localizer.interface(DISCLAIMER),
     ]
-    updated = _article_updated(store, article, localizer.tag)
+    updated = store.modified[localizer.tag][article.slug]
     body = {
         "lang": language,
         "title": _text(title, title_language, language),
@@ -198,7 +173,8 @@ def feed_document(store: PayloadStore, knowledge: KnowledgeRequest, tag: str) ->
     entries = [_entry(store, localizer, store.articles[slug]) for slug in slugs]
     title, title_language = localizer.interface(FEED_TITLE)
     subtitle, subtitle_language = _subtitle(localizer, query)
-    updated = max([_text_updated(store, tag), *(entry.updated for entry in entries)])
+    text_updated = language_modified(store.template, store.catalogs.get(tag))
+    updated = max([text_updated, *(entry.updated for entry in entries)])
     feed = {
         "lang": tag,
         "title": _text(title, title_language, tag),

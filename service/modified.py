@@ -23,15 +23,20 @@ _EARLIEST = datetime.datetime.min.replace(tzinfo=datetime.UTC)
 _LATEST = datetime.datetime.max.replace(tzinfo=datetime.UTC)
 
 
+def language_modified(template: Template, catalog: LanguageCatalog | None):
+    """The latest moment a language's text can have changed: extraction or translation."""
+    revised = catalog and datetime.datetime.strptime(catalog.revision_date, PO_DATE_FORMAT)
+    return max(moment for moment in (template.creation_date, revised) if moment)
+
+
 def text_modified(template: Template, catalog: LanguageCatalog | None, article: Article):
     """The latest moment the article's text in the catalog's language can have changed."""
-    revised = catalog and datetime.datetime.strptime(catalog.revision_date, PO_DATE_FORMAT)
     stated = [
         datetime.datetime.combine(day, datetime.time(), datetime.UTC)
         for day in (article.metadata.modified, article.metadata.published)
         if day
     ]
-    return max(moment for moment in (template.creation_date, revised, *stated) if moment)
+    return max([language_modified(template, catalog), *stated])
 
 
 def parse_rfc3339(text: str) -> datetime.datetime | None:

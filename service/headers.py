@@ -62,7 +62,7 @@ class HeaderPolicy:
     def not_modified(cacheable: Headers) -> Headers:
         """A 304 carries what RFC 9110 15.4.5 asks for (ETag, Cache-Control, Vary,
         Content-Location)."""
-        dropped = {"Content-Type", "Content-Language"}
+        dropped = {"Content-Type", "Content-Language", "Content-Encoding"}
         return tuple((name, value) for name, value in cacheable if name not in dropped)
 
     def uncacheable(self, content_type: str) -> Headers:

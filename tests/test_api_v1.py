@@ -293,6 +293,7 @@ class TestConditionalRequests:
         assert response.headers["Cache-Control"] == "public, max-age=3600"
         assert response.headers["Vary"] == "Accept-Language"
         assert response.headers["Content-Location"] == f"{self.URL}?lang=es"
+        assert "Content-Type" not in response.headers  # a 304 describes no body
 
     @pytest.mark.parametrize("if_none_match", ['"nope"', "garbage", 'W/"x", "y"', ""])
     def test_other_etags_give_200(self, client, if_none_match):

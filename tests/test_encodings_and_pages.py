@@ -51,6 +51,8 @@ def test_gzip_etag_revalidates_and_requested_language_survives(client):
     again = client.get(ARTICLE, headers={**headers, "If-None-Match": packed.headers["ETag"]})
     assert again.status_code == 304
     assert again.headers["ETag"] == packed.headers["ETag"]
+    assert "Content-Encoding" not in again.headers
+    assert "Content-Type" not in again.headers
     plain = client.get(ARTICLE, headers={"Accept-Language": "es-MX,es;q=0.9"})
     assert gzip.decompress(packed.data) == plain.data
 

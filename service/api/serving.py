@@ -40,11 +40,31 @@ def accepts_gzip(accept_encoding: str) -> bool:
     return qualities.get("gzip", qualities.get("x-gzip", qualities.get("*", 0))) > 0
 
 
+_parsed_etags = functools.lru_cache(maxsize=256)(parse_etags)
+
+
+def _none_match(if_none_match: str, etag: str) -> bool:
+    """If-None-Match with weak comparison; the ETag sent back as is needs no parsing."""
+    if if_none_match in (etag, f"W/{etag}", "*"):
+        return True
+    return _parsed_etags(if_none_match).contains_weak(etag[1:-1])
+
+
+class NotModified(Response):
+    """A 304 whose headers were cleaned at start-up (HeaderPolicy.not_modified), so
+    werkzeug's per-response scan for entity headers to strip is skipped."""
+
+    default_mimetype = None  # a 304 has no body to describe
+
+    def get_wsgi_headers(self, environ):
+        return self.headers
+
+
 def send(encoded: Encoded) -> Response:
     """Answer with the bytes, or 304 when If-None-Match matches (weak comparison)."""
     if_none_match = request.environ.get("HTTP_IF_NONE_MATCH")
-    if if_none_match and parse_etags(if_none_match).contains_weak(encoded.etag[1:-1]):
-        return Response(status=304, headers=encoded.not_modified_headers)
+    if if_none_match and _none_match(if_none_match, encoded.etag):
+        return NotModified(status=304, headers=encoded.not_modified_headers)
     return Response(encoded.body, headers=encoded.headers)
 
 

@@ -127,7 +127,12 @@ def check_catalog(catalog: polib.POFile, path: Path, babel_name: str) -> list[Ca
         CatalogProblem(path, 1, "header", text) for text in _header_problems(catalog, babel_name)
     ]
     count = get_plural(babel_name).num_plurals
+    seen = set()  # polib's own duplicate check is quadratic in the catalog's size
     for entry in catalog:
+        key = (entry.msgctxt, entry.msgid, entry.obsolete)
+        if key in seen:
+            found.append(CatalogProblem(path, entry.linenum, _label(entry), "duplicate entry"))
+        seen.add(key)
         if entry.fuzzy and not entry.obsolete:
             continue  # fuzzy entries are never served; a translator is still on them
         found += [

@@ -128,7 +128,7 @@ def _key(entry: polib.POEntry) -> MessageKey:
 
 def _read_po(path: Path) -> polib.POFile:
     try:
-        return polib.pofile(str(path), encoding="utf-8", check_for_duplicates=True)
+        return polib.pofile(str(path), encoding="utf-8", check_for_duplicates=False)
     except (OSError, ValueError, UnicodeDecodeError) as error:
         raise CatalogError(f"{path}: cannot be parsed: {error}") from None
 

@@ -97,6 +97,7 @@ def parse_tag(text: str) -> LanguageTag | None:
     )
 
 
+@functools.lru_cache(maxsize=64)
 def text_direction(tag: str) -> str:
     """'rtl' or 'ltr' for a supported tag, from CLDR."""
     return Locale.parse(tag.replace("-", "_")).text_direction

@@ -53,7 +53,13 @@ def add_plural(catalog):
     )
 
 
+def add_duplicate(catalog):
+    original = catalog.find(METHODS)
+    catalog.append(polib.POEntry(msgid=original.msgid, msgstr=original.msgstr))
+
+
 CASES = [
+    (add_duplicate, "duplicate entry"),
     (set_msgstr(METHODS, "Solo estos métodos: %(metodos)s."), "placeholders ['%(metodos)s']"),
     (set_msgstr(METHODS, "Solo estos métodos: %s."), "placeholders ['%s'] do not match"),
     (set_msgstr(METHODS, "Solo estos métodos: {methods}."), "placeholders ['{methods}']"),

@@ -1,11 +1,13 @@
-"""`make bench`: the service against the framework floor and the naive baseline, under wrk.
+"""`make bench`: the service against the framework floor, the naive baseline and nginx's
+cache in front of it, under wrk.
 
 Each server is a real gunicorn from gunicorn.conf.py (one gthread worker, four threads)
-on a free loopback port, pinned to one core while wrk runs on another (servers.py).
+on a free loopback port, pinned to one core while wrk runs on another (servers.py);
+nginx, with deploy/nginx's config and one worker, is pinned to the same core (nginx.py).
 Every case is warmed up, then measured BENCH_RUNS times for BENCH_SECONDS, the cases
 alternating run by run (load.py). Then the section is measured over synthetic corpora
 of BENCH_CORPUS_SIZES articles (make_corpus.py). One table per part, then every target
-of issue 5 with its measured value: medians throughout.
+of issues 5 and 11 with its measured value: medians throughout.
 """
 
 import contextlib
@@ -29,6 +31,7 @@ from benchmarks.load import (
     rotating_accept_languages,
 )
 from benchmarks.make_corpus import synthetic_slug, write_corpus
+from benchmarks.nginx import NGINX, NGINX_MISSING, running_nginx
 from benchmarks.sample import ACCEPT_LANGUAGE, SECTION_ID, SECTION_PATH
 from benchmarks.servers import LOAD_PIN, SERVER_PIN, WORKER_SETTINGS, Server, running_server
 from benchmarks.settings import CORPUS_SIZES, RUNS, SECONDS, STARTUP_TIMEOUT, WARMUP_SECONDS
@@ -36,11 +39,13 @@ from service.payloads import section_url
 
 FLOOR_APP = "benchmarks.floor_app:create_app()"
 NAIVE_APP = "benchmarks.naive_app:create_app()"
+# The sample section from nginx's cache: a HIT, or the run would measure gunicorn behind it.
+CACHED_SECTION = Case("cached section", expected_header=("X-Cache-Status", "HIT"))
 
 
 @dataclass(frozen=True)
 class Target:
-    """One of issue 5's targets: a measured value against its goal."""
+    """One of issue 5's or 11's targets: a measured value against its goal."""
 
     number: str
     what: str
@@ -109,8 +114,20 @@ def service_cases(service: Server) -> list[Case]:
     ]
 
 
+def cached_section(stack: contextlib.ExitStack, service: Server, work_dir: Path) -> Measured | str:
+    """nginx in front of the service with the section cached, or why it is not measured."""
+    if not NGINX:
+        print(f"benchmarks: the nginx case needs nginx: {NGINX_MISSING}", file=sys.stderr)
+        return f"not measured: {NGINX_MISSING}"
+    proxy = stack.enter_context(running_nginx(work_dir, service.base_url.removeprefix("http://")))
+    proxy.fetch(SECTION_PATH, **{"Accept-Language": ACCEPT_LANGUAGE})  # the miss that fills it
+    if problem := check_answer(proxy, CACHED_SECTION):
+        return f"not measured yet: nginx {problem}"
+    return Measured(proxy, CACHED_SECTION)
+
+
 def bench_framework(work_dir: Path) -> tuple[list[list[str]], list[Target]]:
-    """Floor, service and naive on the sample section, and the service's other cases."""
+    """Floor, service, naive and nginx on the sample section, and the service's other cases."""
     # Spanish, or the catalogs are incomplete and every server would measure English.
     section = Case("section", expected_header=("Content-Language", "es"))
     with contextlib.ExitStack() as stack:
@@ -131,6 +148,11 @@ def bench_framework(work_dir: Path) -> tuple[list[list[str]], list[Target]]:
                 not_measured[case.name] = f"not measured yet: the service {problem}"
             else:
                 plan.append(Measured(service, case))
+        cached = cached_section(stack, service, work_dir)
+        if isinstance(cached, Measured):
+            plan.append(cached)
+        else:
+            not_measured[CACHED_SECTION.name] = cached
         measure(plan, work_dir)
     rows = [measured_row(measured) for measured in plan]
 
@@ -174,6 +196,13 @@ def bench_framework(work_dir: Path) -> tuple[list[list[str]], list[Target]]:
             "4", "10,000 Accept-Language values / one, req/s", "section 10k Accept-Language", 0.9
         ),
         against("5", "gzip / identity req/s", "section gzip", 1.0),
+        Target(
+            "11",
+            "nginx cached / gunicorn section req/s",
+            ratio(rps("nginx", CACHED_SECTION.name), rps("service")),
+            (operator.ge, 10),
+            missing=not_measured.get(CACHED_SECTION.name, "not measured yet"),
+        ),
     ]
     return rows, targets
 
@@ -315,7 +344,7 @@ def main():
     if not all(shutil.which(tool) for tool in LOAD_TOOLS):
         raise SystemExit(TOOLS_MISSING)
     pinning = (
-        f"server on CPU {SERVER_PIN[-1]}, wrk on CPU {LOAD_PIN[-1]}"
+        f"gunicorn and nginx on CPU {SERVER_PIN[-1]}, wrk on CPU {LOAD_PIN[-1]}"
         if SERVER_PIN
         else "no pinning (needs taskset and two CPUs)"
     )
@@ -323,7 +352,7 @@ def main():
         f"make bench: {RUNS} runs × {SECONDS} s per case after {WARMUP_SECONDS} s warm-up, "
         f"alternating; wrk 1 thread × {CONNECTIONS} connections; gunicorn.conf.py with "
         f"{WORKER_SETTINGS['WEB_CONCURRENCY']} worker × {WORKER_SETTINGS['THREADS']} threads; "
-        f"{pinning}; medians shown",
+        f"nginx with 1 worker; {pinning}; medians shown",
         flush=True,
     )
     load_before = os.getloadavg()[0]
@@ -353,7 +382,12 @@ def main():
         "\n"
         + table(
             ["target", "what", "measured", "goal", "result"],
-            [target.row() for target in [*targets, *corpus_target_rows]],
+            [
+                target.row()
+                for target in sorted(
+                    [*targets, *corpus_target_rows], key=lambda target: int(target.number)
+                )
+            ],
         )
     )
     # Other processes on the machine skew absolute numbers (ratios less so): say how busy.

@@ -64,13 +64,17 @@ class Server:
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read()
 
-    def worker_pid(self) -> int:
-        """The one worker: the process whose parent is the master."""
-        (pid,) = (
+    def child_pids(self) -> list[int]:
+        """The processes whose parent is the master."""
+        return [
             int(stat.parent.name)
             for stat in Path("/proc").glob("[0-9]*/stat")
             if _parent_pid(stat) == self.process.pid
-        )
+        ]
+
+    def worker_pid(self) -> int:
+        """The one worker: the master's only child."""
+        (pid,) = self.child_pids()
         return pid
 
     def worker_memory(self) -> tuple[float, float]:

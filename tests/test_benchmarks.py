@@ -3,15 +3,19 @@
 A smoke test only: `make bench` itself needs wrk and ab and minutes, so it is not run here.
 """
 
+import contextlib
 import json
 import operator
 import os
 import subprocess
 import sys
 
-from benchmarks.load import TOOLS_MISSING, rotating_accept_languages
+import pytest
+
+from benchmarks.load import TOOLS_MISSING, Measured, rotating_accept_languages
 from benchmarks.make_corpus import synthetic_slug, write_corpus
-from benchmarks.run import FLOOR_APP, NAIVE_APP, Target
+from benchmarks.nginx import NGINX, NGINX_MISSING
+from benchmarks.run import FLOOR_APP, NAIVE_APP, Target, cached_section
 from benchmarks.sample import ACCEPT_LANGUAGE, SECTION_ID, SECTION_PATH, SLUG
 from benchmarks.servers import running_server
 from service import create_app
@@ -41,6 +45,29 @@ def test_floor_naive_and_service_start_under_gunicorn_and_answer_alike(tmp_path)
     assert (naive_status, naive_headers["Content-Language"]) == (200, "es")
     for key in ("language", "id", "heading", "paragraphs", "links"):
         assert naive[key] == served[key]
+
+
+@pytest.mark.skipif(NGINX is None and "CI" not in os.environ, reason=NGINX_MISSING)
+def test_the_nginx_case_is_served_from_the_cache_by_one_worker(tmp_path):
+    with contextlib.ExitStack() as stack:
+        service = stack.enter_context(running_server("service", None, SECTION_PATH, tmp_path, 30))
+        cached = cached_section(stack, service, tmp_path)
+        assert isinstance(cached, Measured), cached
+        proxy = cached.server
+        headers = {"Accept-Language": ACCEPT_LANGUAGE}
+        # The case measures the service's Spanish section from the cache, not from gunicorn.
+        direct = json.loads(service.fetch(SECTION_PATH, **headers)[2])
+        service.process.terminate()
+        service.process.wait(timeout=30)
+        status, proxied_headers, proxied = proxy.fetch(SECTION_PATH, **headers)
+        assert (status, proxied_headers["X-Cache-Status"]) == (200, "HIT")
+        # nginx asks for "es", what its map reduces es-MX to: no requested_language.
+        assert direct.pop("requested_language") == "es-MX"
+        assert json.loads(proxied) == direct
+        # Its RSS is the one worker's: nginx also runs a cache manager and a cache loader.
+        assert len(proxy.child_pids()) > 1
+        rss, pss = proxy.worker_memory()
+        assert 0 < pss <= rss
 
 
 def test_the_synthetic_corpus_loads_in_every_language(app, tmp_path):

@@ -1,89 +1,22 @@
 """deploy/nginx/ for real: Debian's nginx caching in front of gunicorn, both on loopback."""
 
-import contextlib
 import gzip
 import json
 import os
-import pwd
-import shutil
 import signal
-import socket
-import string
-import subprocess
-import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 import tests.conftest
-from service.config import REPOSITORY_DIR
+from benchmarks.nginx import NGINX, NGINX_DIR, NGINX_MISSING, Nginx, running_nginx
 from tests.conftest import SLUG, Server, compile_catalogs, free_port, running_gunicorn
 from tests.test_reload import wait_for
 
-NGINX_DIR = REPOSITORY_DIR / "deploy" / "nginx"
-NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
 SECTION = f"/v1/articles/{SLUG}/sections/pain"
 
-pytestmark = pytest.mark.skipif(
-    NGINX is None and "CI" not in os.environ,
-    reason="nginx is not installed (`apt-get install nginx`); CI installs it and runs these",
-)
-
-
-def main_config(prefix: Path, includes: tuple[Path, ...]) -> str:
-    """A minimal nginx.conf that keeps every file nginx writes under `prefix`."""
-    # As root, nginx's workers would switch to `nobody`, who cannot enter pytest's tmp dirs.
-    user = f"user {pwd.getpwuid(os.geteuid()).pw_name};" if os.geteuid() == 0 else ""
-    temp_paths = "\n".join(
-        f"    {kind}_temp_path {prefix / kind};"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    include_lines = "\n".join(f"    include {path};" for path in includes)
-    return (
-        f"{user}\npid {prefix / 'nginx.pid'};\nerror_log {prefix / 'error.log'} notice;\n"
-        f"worker_processes 1;\nevents {{ worker_connections 256; }}\n"
-        f"http {{\n    access_log off;\n{temp_paths}\n{include_lines}\n}}\n"
-    )
-
-
-@contextlib.contextmanager
-def running_nginx(tmp_path: Path, upstream: str, *extra_includes: Path):
-    """Start nginx with deploy/nginx's config in front of `upstream` (host:port); stop it after."""
-    assert NGINX, "nginx is not installed: CI must install it (.ci/run)"
-    prefix = tmp_path / "nginx"
-    prefix.mkdir()
-    port = free_port()
-    template = string.Template((NGINX_DIR / "patient-info.conf.template").read_text())
-    rendered = template.safe_substitute(
-        PATIENT_INFO_LISTEN=f"127.0.0.1:{port}",
-        PATIENT_INFO_UPSTREAM=upstream,
-        PATIENT_INFO_CACHE_DIR=str(prefix / "cache"),
-    )
-    assert "${PATIENT_INFO_" not in rendered
-    (prefix / "patient-info.conf").write_text(rendered)
-    config = prefix / "nginx.conf"
-    config.write_text(main_config(prefix, (*extra_includes, prefix / "patient-info.conf")))
-    error_log = prefix / "error.log"
-    process = subprocess.Popen(
-        [NGINX, "-p", str(prefix), "-c", str(config), "-e", str(error_log), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    proxy = Server(process, f"http://127.0.0.1:{port}", error_log)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            if process.poll() is not None:
-                raise AssertionError(f"nginx exited early:\n{proxy.log()}")
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-                break
-            assert time.monotonic() < deadline, f"nginx did not listen:\n{proxy.log()}"
-            time.sleep(0.05)
-        yield proxy
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=10)
+# CI installs nginx (.ci/run), so there a missing nginx fails instead of skipping.
+pytestmark = pytest.mark.skipif(NGINX is None and "CI" not in os.environ, reason=NGINX_MISSING)
 
 
 @pytest.fixture(scope="module")
@@ -97,15 +30,24 @@ def address(server: Server) -> str:
     return server.base_url.removeprefix("http://")
 
 
-def fetch(server: Server, path: str, accept_language: str) -> tuple[str | None, dict, bytes]:
-    """GET that must succeed: (X-Cache-Status or None, headers, body)."""
+def fetch_upstream(server: Server, path: str, accept_language: str) -> tuple[dict, bytes]:
+    """GET from gunicorn itself that must succeed: (headers, body)."""
     status, headers, body = server.get(path, **{"Accept-Language": accept_language})
     assert status == 200, (status, body)
-    return headers.get("X-Cache-Status"), headers, body
+    return headers, body
+
+
+def fetch(proxy: Nginx, path: str, accept_language: str) -> tuple[str, dict, bytes]:
+    """GET through nginx that must succeed: (X-Cache-Status, headers, body)."""
+    status, headers, body = proxy.fetch(path, **{"Accept-Language": accept_language})
+    assert status == 200, (status, body)
+    return headers["X-Cache-Status"], headers, body
 
 
 def test_each_language_is_cached_apart_and_never_mixed_up(tmp_path, upstream):
-    direct = {language: fetch(upstream, SECTION, language)[2] for language in ("es", "fr", "ar")}
+    direct = {
+        language: fetch_upstream(upstream, SECTION, language)[1] for language in ("es", "fr", "ar")
+    }
     assert len(set(direct.values())) == 3
     with running_nginx(tmp_path, address(upstream)) as proxy:
         for expected_status in ("MISS", "HIT", "HIT"):
@@ -130,11 +72,11 @@ def test_each_representation_is_cached_apart(tmp_path, upstream):
     with running_nginx(tmp_path, address(upstream)) as proxy:
         for expected_status in ("MISS", "HIT"):
             for accept, body in direct.items():
-                status, headers, proxied = proxy.get(article, Accept=accept)
+                status, headers, proxied = proxy.fetch(article, Accept=accept)
                 assert (status, headers["X-Cache-Status"]) == (200, expected_status)
                 assert proxied == body
         # Accept values that name neither JSON-LD nor FHIR share the JSON entry.
-        status, headers, proxied = proxy.get(article, Accept="text/html, */*;q=0.8")
+        status, headers, proxied = proxy.fetch(article, Accept="text/html, */*;q=0.8")
         assert (headers["X-Cache-Status"], proxied) == ("HIT", direct["application/json"])
 
 
@@ -176,7 +118,7 @@ ACCEPT_LANGUAGE_HEADERS = (
 def test_the_proxy_serves_the_language_the_service_negotiates(tmp_path, upstream):
     with running_nginx(tmp_path, address(upstream)) as proxy:
         for header in ACCEPT_LANGUAGE_HEADERS:
-            _, direct_headers, direct = fetch(upstream, "/v1/articles", header)
+            direct_headers, direct = fetch_upstream(upstream, "/v1/articles", header)
             _, proxied_headers, proxied = fetch(proxy, "/v1/articles", header)
             served = (json.loads(proxied)["language"], proxied_headers["Content-Language"])
             assert served == (json.loads(direct)["language"], direct_headers["Content-Language"]), (
@@ -235,7 +177,7 @@ def test_a_catalog_reload_is_served_once_the_cached_copy_expires(tmp_path, trans
 
 def test_the_rate_limit_example_answers_429_past_its_burst(tmp_path, upstream):
     with running_nginx(tmp_path, address(upstream), NGINX_DIR / "rate-limit.conf") as proxy:
-        statuses = [proxy.get(SECTION)[0] for _ in range(40)]
+        statuses = [proxy.fetch(SECTION)[0] for _ in range(40)]
     burst = 20
     assert statuses[: burst + 1] == [200] * (burst + 1)
     assert statuses.count(429) >= 10, statuses

@@ -8,14 +8,13 @@ import contextlib
 import os
 import pwd
 import shutil
-import signal
 import socket
 import string
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from benchmarks.processes import serving
 from benchmarks.servers import SERVER_PIN, Server, free_port
 from service.config import REPOSITORY_DIR
 
@@ -89,17 +88,10 @@ def running_nginx(work_dir: Path, upstream: str, *extra_includes: Path) -> Itera
         stderr=subprocess.STDOUT,
     )
     proxy = Nginx("nginx", process, f"http://127.0.0.1:{port}", error_log)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"nginx exited early:\n{proxy.log()}")
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-                break
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"nginx did not listen:\n{proxy.log()}")
-            time.sleep(0.05)
+
+    def listening() -> bool:
+        with socket.create_connection(("127.0.0.1", port), 1):
+            return True
+
+    with serving("nginx", process, listening, proxy.log, 10):
         yield proxy
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=10)

@@ -3,17 +3,16 @@
 import contextlib
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.processes import serving
 from service.config import REPOSITORY_DIR
 
 # Issue 5's reference setting for every server: one gthread worker with four threads.
@@ -105,29 +104,15 @@ def running_server(
     env = {**os.environ, **WORKER_SETTINGS, "HOST": "127.0.0.1", "PORT": str(port), **environ}
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     command = [*SERVER_PIN, gunicorn, "--config", "gunicorn.conf.py", *([app] if app else [])]
-    started = time.monotonic()
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
             command, cwd=REPOSITORY_DIR, env=env, stdout=log_file, stderr=subprocess.STDOUT
         )
     server = Server(name, process, f"http://127.0.0.1:{port}", log_path)
-    try:
-        while True:
-            if process.poll() is not None:
-                last_line = (server.log().strip().splitlines() or ["(no output)"])[-1]
-                raise RuntimeError(f"gunicorn exited: {last_line}")
-            with contextlib.suppress(OSError):
-                if server.fetch(probe_path)[0] == 200:
-                    break
-            if time.monotonic() - started > timeout:
-                raise TimeoutError(f"no 200 within {timeout:g} s")
-            time.sleep(0.05)
-        server.started_in = time.monotonic() - started
+
+    def ready() -> bool:
+        return server.fetch(probe_path)[0] == 200
+
+    with serving(name, process, ready, server.log, timeout) as started_in:
+        server.started_in = started_in
         yield server
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()

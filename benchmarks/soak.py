@@ -10,27 +10,20 @@ import http.client
 import itertools
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
 from pathlib import Path
 
-REPOSITORY_DIR = Path(__file__).resolve().parent.parent
+from benchmarks.servers import running_server
+
 TOTAL_REQUESTS = int(os.environ.get("SOAK_REQUESTS", "200000"))
 WARM_UP_REQUESTS = TOTAL_REQUESTS // 10
 THREADS = 4
 MAX_RSS_GROWTH_KB = 5 * 1024
 SLUG = "laser-treatment-for-stretch-marks"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def request_mix(etags: dict) -> list[tuple[str, str, dict, int]]:
@@ -76,13 +69,6 @@ def rss_kb(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
-def worker_pid(master_pid: int) -> int:
-    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
-    if len(children) != 1:
-        raise RuntimeError(f"expected one worker, found {children}")
-    return int(children[0])
-
-
 def drive(port: int, mix: list, count: int, outcomes: Counter):
     """Send `count` requests from THREADS keep-alive connections, recording outcomes."""
     lock = threading.Lock()
@@ -113,43 +99,20 @@ def drive(port: int, mix: list, count: int, outcomes: Counter):
 
 
 def main() -> int:
-    port = free_port()
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1"}
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "--config",
-            "gunicorn.conf.py",
-            "--access-logfile",
-            "/dev/null",
-        ],
-        cwd=REPOSITORY_DIR,
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                connection.request("GET", "/readyz")
-                if connection.getresponse().status == 200:
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+    with (
+        tempfile.TemporaryDirectory() as log_dir,
+        running_server("soak", None, "/readyz", Path(log_dir), timeout=60) as server,
+    ):
+        port = int(server.base_url.rsplit(":", 1)[1])
         mix = request_mix(_EtagLookup(port))
         outcomes = Counter()
         started = time.monotonic()
         drive(port, mix, WARM_UP_REQUESTS, outcomes)
-        worker = worker_pid(server.pid)
+        worker = server.worker_pid()
         rss_after_warm_up = rss_kb(worker)
         drive(port, mix, TOTAL_REQUESTS, outcomes)
         rss_at_end = rss_kb(worker)
         elapsed = time.monotonic() - started
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
     growth = rss_at_end - rss_after_warm_up
     errors = sum(n for outcome, n in outcomes.items() if outcome != "ok")
     print(

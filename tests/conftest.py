@@ -3,11 +3,9 @@
 import contextlib
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -15,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.processes import serving
+from benchmarks.servers import free_port
 from service import create_app
 from service.config import REPOSITORY_DIR
 
@@ -57,12 +57,6 @@ def compile_catalogs(translations_dir: Path):
         check=True,
         capture_output=True,
     )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -111,24 +105,5 @@ def running_gunicorn(tmp_path: Path, **environ: str):
             stderr=subprocess.STDOUT,
         )
     server = Server(process, f"http://127.0.0.1:{port}", log_path)
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            if process.poll() is not None:
-                raise AssertionError(f"gunicorn exited early:\n{server.log()}")
-            try:
-                if server.get("/readyz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError(f"gunicorn did not become ready:\n{server.log()}")
-            time.sleep(0.1)
+    with serving("gunicorn", process, lambda: server.get("/readyz")[0] == 200, server.log, 15):
         yield server
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()

@@ -6,6 +6,7 @@ error responses) so no view repeats it.
 """
 
 import copy
+import functools
 from itertools import chain
 
 import yaml
@@ -92,9 +93,21 @@ def _problem(description: str) -> dict:
     }
 
 
-def _register_components(spec: APISpec):
+def _register_schemas(spec: APISpec):
     for name, schema in SCHEMAS.items():
-        spec.components.schema(name, schema=schema)
+        spec.components.schema(name, schemas.SCHEMA_RULES.get(schema), schema=schema)
+
+
+@functools.cache
+def component_schemas() -> dict:
+    """Every response schema as the document's JSON Schema, by component name."""
+    spec = APISpec("Payloads", SERVICE_VERSION, "3.1.0", plugins=[MarshmallowPlugin()])
+    _register_schemas(spec)
+    return spec.to_dict()["components"]["schemas"]
+
+
+def _register_components(spec: APISpec):
+    _register_schemas(spec)
     for name, description in _HEADER_DOCS.items():
         spec.components.header(name, {"description": description, "schema": {"type": "string"}})
     string = {"type": "string"}

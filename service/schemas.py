@@ -1,7 +1,7 @@
 """Every response shape, as a marshmallow schema: payloads are dumped and validated here,
 and the OpenAPI document is generated from these classes."""
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
 DIRECTIONS = ("ltr", "rtl")
 REVIEW_STATUSES = ("not_reviewed", "reviewed")
@@ -304,10 +304,15 @@ class FhirCompositionSchema(Schema):
         fields.Nested(FhirSectionSchema), required=True, validate=validate.Length(min=1)
     )
 
-    @validates_schema
-    def date_or_its_absence(self, data, **_):
-        if ("date" in data) == ("date_element" in data):
-            raise ValidationError("give either date or _date (data-absent-reason)", "date")
+
+# What the fields alone cannot say, as JSON Schema: added to each schema's OpenAPI
+# component, which is what every payload is validated against (service/payloads.py).
+SCHEMA_RULES = {
+    FhirCompositionSchema: {
+        "description": "Either date or _date (data-absent-reason), never both.",
+        "oneOf": [{"required": ["date"]}, {"required": ["_date"]}],
+    },
+}
 
 
 class CompletenessSchema(Schema):

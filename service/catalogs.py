@@ -8,7 +8,7 @@ headers. Start-up refuses a .mo that disagrees with its .po.
 import datetime
 import functools
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import polib
@@ -103,7 +103,6 @@ class Template:
     """The messages every catalog should translate (translations/messages.pot)."""
 
     keys: tuple[MessageKey, ...]
-    python_format: frozenset[MessageKey] = field(default_factory=frozenset)
     # When the strings were last extracted from the source (POT-Creation-Date).
     creation_date: datetime.datetime | None = None
 
@@ -148,7 +147,6 @@ def load_template(translations_dir: Path) -> Template:
         ) from None
     return Template(
         keys=tuple(_key(entry) for entry in pot if not entry.obsolete),
-        python_format=frozenset(_key(entry) for entry in pot if "python-format" in entry.flags),
         creation_date=creation_date,
     )
 

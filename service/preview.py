@@ -11,11 +11,12 @@ PREVIEW_ENABLED is on (see the README).
 from dataclasses import dataclass
 
 from babel import Locale
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template
 
+from service.api.serving import negotiate_lang
 from service.catalogs import Completeness, LanguageCatalog, MessageKey
 from service.content.model import Article, Section
-from service.errors import ARTICLE_NOT_FOUND, INVALID_LANGUAGE, Problem
+from service.errors import ARTICLE_NOT_FOUND, Problem
 from service.i18n import SOURCE_LANGUAGE
 from service.payloads import (
     DISCLAIMER,
@@ -148,17 +149,13 @@ def preview_article(store: PayloadStore, article: Article, language: Language) -
     )
 
 
-def _preview_language(store: PayloadStore, available: tuple[Language, ...]) -> Language:
+def _preview_language(available: tuple[Language, ...]) -> Language:
     """`lang`, else the first Accept-Language range, if it has a catalog; else as the API.
 
     A catalog below the completeness threshold is previewed too: that is what a
     translator is working on.
     """
-    negotiation = store.negotiator.negotiate(
-        tuple(request.args.getlist("lang")), request.headers.get("Accept-Language", "")
-    )
-    if negotiation.lang_error:
-        raise Problem(INVALID_LANGUAGE[negotiation.lang_error])
+    negotiation = negotiate_lang()
     by_tag = {language.tag: language for language in available}
     return by_tag.get(negotiation.requested) or by_tag[negotiation.served]
 
@@ -205,7 +202,7 @@ def show_preview(slug: str):
     if slug not in store.articles:
         raise Problem(ARTICLE_NOT_FOUND)
     available = languages(store)
-    language = _preview_language(store, available)
+    language = _preview_language(available)
     preview = preview_article(store, store.articles[slug], language)
     body = render_template("preview/article.html", preview=preview, languages=available)
     return _page(body, [SOURCE_LANGUAGE, language.tag])

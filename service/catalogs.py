@@ -132,7 +132,13 @@ def _read_po(path: Path) -> polib.POFile:
         raise CatalogError(f"{path}: cannot be parsed: {error}") from None
 
 
+def _check_readable(translations_dir: Path):
+    if not translations_dir.is_dir() or not os.access(translations_dir, os.R_OK | os.X_OK):
+        raise CatalogError(f"{translations_dir}: not a readable directory")
+
+
 def load_template(translations_dir: Path) -> Template:
+    _check_readable(translations_dir)
     path = translations_dir / TEMPLATE_NAME
     if not path.is_file():
         raise CatalogError(f"{path}: the template is missing; run `make translations-extract`")
@@ -153,8 +159,7 @@ def load_template(translations_dir: Path) -> Template:
 
 def catalog_paths(translations_dir: Path) -> dict[str, Path]:
     """Map each catalog's BCP 47 tag to its .po file, in tag order."""
-    if not translations_dir.is_dir() or not os.access(translations_dir, os.R_OK | os.X_OK):
-        raise CatalogError(f"{translations_dir}: not a readable directory")
+    _check_readable(translations_dir)
     try:
         paths = sorted(translations_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
     except OSError as error:
@@ -187,8 +192,15 @@ def _load_mo(mo_path: Path) -> Translations:
         raise CatalogError(f"{mo_path}: corrupted compiled catalog: {error}") from None
 
 
-def load_catalog(tag: str, po_path: Path) -> LanguageCatalog:
-    """Load one language's .po and .mo; raise CatalogError naming the file and entry."""
+def load_catalog(
+    tag: str, po_path: Path, shared_keys: dict[MessageKey, MessageKey] | None = None
+) -> LanguageCatalog:
+    """Load one language's .po and .mo; raise CatalogError naming the file and entry.
+
+    Keys found in `shared_keys` (the template's) are stored as that one object, and
+    each translation as the .mo's string: with a thousand articles, a copy of the
+    English per catalog and of each translation per file was a fifth of the memory.
+    """
     po = _read_po(po_path)
     if problems := check_catalog(po, po_path, po_path.parent.parent.name):
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
@@ -197,33 +209,42 @@ def load_catalog(tag: str, po_path: Path) -> LanguageCatalog:
     for entry in po:
         if entry.obsolete or entry.msgid_plural:
             continue
+        key = shared_keys.get(_key(entry), _key(entry)) if shared_keys else _key(entry)
         if entry.fuzzy:
-            fuzzy.add(_key(entry))
+            fuzzy.add(key)
         elif entry.msgstr:
-            translated[_key(entry)] = entry.msgstr
+            translated[key] = entry.msgstr
+    metadata = po.metadata
+    del po  # the parsed entries: hundreds of MB at a thousand articles, not kept
 
     translations = _load_mo(po_path.with_suffix(".mo"))
-    for (context, msgid), msgstr in translated.items():
+    for key, msgstr in translated.items():
+        context, msgid = key
         compiled = translations.pgettext(context, msgid) if context else translations.gettext(msgid)
         if compiled != msgstr:
             raise CatalogError(
                 f"{po_path.with_suffix('.mo')}: stale against {po_path.name} "
                 f"(entry {context or ''}|{msgid[:40]!r}); run `make translations`"
             )
+        translated[key] = compiled
     return LanguageCatalog(
         tag=tag,
         po_path=po_path,
         translations=translations,
         translated=translated,
         fuzzy=frozenset(fuzzy),
-        revision_date=po.metadata.get("PO-Revision-Date") or None,
-        last_translator=po.metadata.get("Last-Translator") or None,
-        language_team=po.metadata.get("Language-Team") or None,
-        translated_by=po.metadata[TRANSLATED_BY].strip(),
-        medical_review=_medical_review(po.metadata),
+        revision_date=metadata.get("PO-Revision-Date") or None,
+        last_translator=metadata.get("Last-Translator") or None,
+        language_team=metadata.get("Language-Team") or None,
+        translated_by=metadata[TRANSLATED_BY].strip(),
+        medical_review=_medical_review(metadata),
     )
 
 
-def load_catalogs(translations_dir: Path) -> dict[str, LanguageCatalog]:
+def load_catalogs(translations_dir: Path, template: Template) -> dict[str, LanguageCatalog]:
     """Load every catalog under translations_dir, keyed by BCP 47 tag."""
-    return {tag: load_catalog(tag, path) for tag, path in catalog_paths(translations_dir).items()}
+    shared_keys = {key: key for key in template.keys}
+    return {
+        tag: load_catalog(tag, path, shared_keys)
+        for tag, path in catalog_paths(translations_dir).items()
+    }

@@ -200,7 +200,7 @@ def check_command():
         problems += [*broken, "fix these entries in your editor, then run `make translations`"]
     else:
         try:
-            load_catalogs(translations_dir)
+            load_catalogs(translations_dir, load_template(translations_dir))
         except CatalogError as error:
             problems.append(str(error))
     if problems:
@@ -218,7 +218,7 @@ def status_command():
     click.echo(
         f"{'language':<10}{'translated':>11}{'fuzzy':>7}{'missing':>9}{'percent':>9}  offered"
     )
-    for tag, catalog in load_catalogs(_translations_dir()).items():
+    for tag, catalog in load_catalogs(_translations_dir(), template).items():
         measured = Completeness.of(catalog, template.keys)
         missing = measured.total - measured.translated - measured.fuzzy
         offered = "yes" if measured.meets(threshold) else f"no (< {threshold}%)"

@@ -140,7 +140,8 @@ def _register_components(spec: APISpec):
         "page",
         "query",
         {
-            "description": "Page of the article list, from 1 (default) to pagination.total_pages.",
+            "description": "Page of the article list (in the language list: the articles "
+            "whose completeness is given), from 1 (default) to pagination.total_pages.",
             "schema": {"type": "integer", "minimum": 1},
             "example": 1,
         },

@@ -33,7 +33,7 @@ from service.codes import CodeIndex
 from service.config import StartupError
 from service.content.loader import load_articles
 from service.content.model import Article, Section
-from service.headers import JSON, HeaderPolicy, Headers
+from service.headers import JSON, HeaderPolicy, Headers, shared
 from service.i18n import N_, SOURCE_LANGUAGE, Negotiator, text_direction
 from service.media_types import FHIR_JSON, JSON_LD
 from service.modified import text_modified
@@ -41,6 +41,8 @@ from service.openapi import SCHEMAS, component_schemas
 from service.representations import Localized, LocalizedArticle
 
 API_PREFIX = "/v1"
+ARTICLE_LIST_PATH = f"{API_PREFIX}/articles"
+LANGUAGE_LIST_PATH = f"{API_PREFIX}/languages"
 # Schema instances are reused: dump and validate keep no state, and creating one per
 # payload was a third of the start-up time.
 ARTICLE_LIST_SCHEMA = schemas.ArticleListSchema()
@@ -85,7 +87,8 @@ LANGUAGE_VARY = ("Accept-Language",)
 ARTICLE_VARY = ("Accept", *LANGUAGE_VARY)
 
 
-@dataclass(frozen=True, eq=False)  # compared and hashed by identity: cheap memo keys
+# Compared and hashed by identity (cheap memo keys); slots: tens of thousands are kept.
+@dataclass(frozen=True, eq=False, slots=True)
 class Encoded:
     """One set of bytes to send and every header for it (200 and 304)."""
 
@@ -95,7 +98,7 @@ class Encoded:
     not_modified_headers: Headers
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class Payload:
     """One representation: its identity bytes and, over 1 KB, a gzip twin."""
 
@@ -225,10 +228,29 @@ class ArticleSelection:
         )
 
 
-def article_list_url(page: int, query: tuple[tuple[str, str], ...] = ()) -> str:
-    """The address of one page of the article list, filters included."""
+def paged_url(path: str, page: int, query: tuple[tuple[str, str], ...] = ()) -> str:
+    """The address of one page of a paginated list, filters included."""
     parameters = [*query, *((("page", str(page)),) if page != 1 else ())]
-    return f"{API_PREFIX}/articles" + (f"?{urlencode(parameters)}" if parameters else "")
+    return path + (f"?{urlencode(parameters)}" if parameters else "")
+
+
+def article_list_url(page: int, query: tuple[tuple[str, str], ...] = ()) -> str:
+    return paged_url(ARTICLE_LIST_PATH, page, query)
+
+
+def language_list_url(page: int) -> str:
+    return paged_url(LANGUAGE_LIST_PATH, page)
+
+
+def page_links(url_of_page, page: int, pages: int, tag: str) -> tuple[tuple[str, str]]:
+    """The RFC 8288 Link header of page `page` of `pages`, in language `tag`."""
+    relations = {"first": 1, "prev": page - 1, "next": page + 1, "last": pages}
+    links = ", ".join(
+        f'<{with_lang(url_of_page(number), tag)}>; rel="{relation}"'
+        for relation, number in relations.items()
+        if 1 <= number <= pages
+    )
+    return (("Link", links),)
 
 
 def with_lang(url: str, tag: str) -> str:
@@ -244,7 +266,7 @@ def resource_url(key: tuple[str, ...]) -> str:
         "article": article_url,
         "sections": section_index_url,
         "section": section_url,
-        "languages": lambda: f"{API_PREFIX}/languages",
+        "languages": lambda page: language_list_url(int(page)),
     }
     return builders[kind](*ids)
 
@@ -308,6 +330,20 @@ class PayloadStore:
     def page_count(self, articles: int) -> int:
         return max(1, math.ceil(articles / self.articles_per_page))
 
+    def page_of(self, slugs: tuple[str, ...], page: int) -> tuple[str, ...]:
+        """The slugs on page `page` (from 1) of a list."""
+        start = (page - 1) * self.articles_per_page
+        return slugs[start : start + self.articles_per_page]
+
+    def pagination(self, page: int, articles: int) -> dict:
+        """The `pagination` member of page `page` of a list of `articles` articles."""
+        return {
+            "page": page,
+            "per_page": self.articles_per_page,
+            "total_articles": articles,
+            "total_pages": self.page_count(articles),
+        }
+
     def _query_payload(self, build, *arguments) -> Payload:
         """`build(self, *arguments)`, memoized in `query_payload` per distinct query."""
         return build(self, *arguments)
@@ -346,7 +382,7 @@ class PayloadStore:
         data = {"language": body_language, "direction": text_direction(body_language), **data}
         body = serialize(schema, data, where)
         present = ", ".join(dict.fromkeys(languages or [served]))
-        extra = (("Content-Language", present), ("Content-Location", canonical), *links)
+        extra = (shared("Content-Language", present), ("Content-Location", canonical), *links)
         return build_payload(body, body_language, self.policy, JSON, vary=vary, extra=extra)
 
     def _build_language(self, localizer: Localizer):
@@ -360,7 +396,7 @@ class PayloadStore:
             self.payloads[("articles", str(page)), localizer.tag] = self.article_list_page(
                 localizer.tag, self.all_articles, page, list_entries
             )
-        self._build_languages(localizer)
+        self.payloads[("languages", "1"), localizer.tag] = self.language_list_page(localizer.tag, 1)
 
     def article_list_page(
         self, tag: str, selection: ArticleSelection, page: int, list_entries=None
@@ -370,8 +406,7 @@ class PayloadStore:
         `list_entries` maps slugs to (list entry, title language); without it, the
         articles of the page are localized here.
         """
-        size, pages = self.articles_per_page, self.page_count(len(selection.slugs))
-        on_page = selection.slugs[(page - 1) * size :][:size]
+        pages, on_page = self.page_count(len(selection.slugs)), self.page_of(selection.slugs, page)
         if list_entries is None:
             localizer = Localizer(tag, self.catalogs.get(tag))
             list_entries = {}
@@ -379,12 +414,6 @@ class PayloadStore:
                 head, sections, title_language = self._localize(localizer, self.articles[slug])
                 list_entries[slug] = ({**head, "sections": sections}, title_language)
         entries = [list_entries[slug] for slug in on_page]
-        relations = {"first": 1, "prev": page - 1, "next": page + 1, "last": pages}
-        links = ", ".join(
-            f'<{with_lang(article_list_url(number, selection.query), tag)}>; rel="{relation}"'
-            for relation, number in relations.items()
-            if 1 <= number <= pages
-        )
         return self.localized_payload(
             f"{article_list_url(page, selection.query)} [{tag}]",
             with_lang(article_list_url(page, selection.query), tag),
@@ -392,15 +421,12 @@ class PayloadStore:
             schema=ARTICLE_LIST_SCHEMA,
             data={
                 "articles": [summary for summary, _ in entries],
-                "pagination": {
-                    "page": page,
-                    "per_page": size,
-                    "total_articles": len(selection.slugs),
-                    "total_pages": pages,
-                },
+                "pagination": self.pagination(page, len(selection.slugs)),
             },
             languages=[tag, *(title_language for _, title_language in entries)],
-            links=(("Link", links),),
+            links=page_links(
+                lambda number: article_list_url(number, selection.query), page, pages, tag
+            ),
         )
 
     def _localize(self, localizer: Localizer, article: Article):
@@ -534,7 +560,8 @@ class PayloadStore:
         )
         return build_payload(body, tag, self.policy, media_type, vary=ARTICLE_VARY, extra=extra)
 
-    def _language_entry(self, tag: str, response_locale: Locale) -> dict:
+    def _language_entry(self, tag: str, response_locale: Locale, slugs) -> dict:
+        """One language's names, completeness and provenance; per article for `slugs`."""
         catalog = self.catalogs.get(tag)
         locale = Locale.parse(tag.replace("-", "_"))
         if catalog is None:
@@ -556,7 +583,7 @@ class PayloadStore:
                     "slug": slug,
                     **Completeness.of(catalog, self.template.article_keys(slug)).as_dict(),
                 }
-                for slug in self.articles
+                for slug in slugs
             ],
             "revision_date": catalog.revision_date if catalog else None,
             "last_translator": catalog.last_translator if catalog else None,
@@ -568,19 +595,27 @@ class PayloadStore:
             },
         }
 
-    def _build_languages(self, localizer: Localizer):
-        response_locale = Locale.parse(localizer.tag.replace("-", "_"))
-        self._add(
-            ("languages",),
-            localizer.tag,
-            LANGUAGE_LIST_SCHEMA,
-            {
+    def language_list_page(self, tag: str, page: int) -> Payload:
+        """One page of the language list in language `tag`: every language, with the
+        per-article completeness of the article list's page `page` (so no page grows
+        with the corpus). Page 1 is built at start-up, the others on first request."""
+        response_locale = Locale.parse(tag.replace("-", "_"))
+        on_page = self.page_of(self.all_articles.slugs, page)
+        return self.localized_payload(
+            f"{language_list_url(page)} [{tag}]",
+            with_lang(language_list_url(page), tag),
+            served=tag,
+            schema=LANGUAGE_LIST_SCHEMA,
+            data={
                 "completeness_threshold": self.threshold,
                 "languages": [
-                    self._language_entry(tag, response_locale) for tag in self.completeness
+                    self._language_entry(each, response_locale, on_page)
+                    for each in self.completeness
                 ],
+                "pagination": self.pagination(page, len(self.articles)),
             },
-            [localizer.tag],
+            languages=[tag],
+            links=page_links(language_list_url, page, self.article_pages, tag),
         )
 
 
@@ -592,10 +627,11 @@ def current_store() -> PayloadStore:
 def build_store(config: dict) -> PayloadStore:
     """Load content and catalogs named by the config and build every payload."""
     translations_dir: Path = config["TRANSLATIONS_DIR"]
+    template = load_template(translations_dir)
     return PayloadStore(
         articles=load_articles(config["CONTENT_DIR"]),
-        catalogs=load_catalogs(translations_dir),
-        template=load_template(translations_dir),
+        catalogs=load_catalogs(translations_dir, template),
+        template=template,
         policy=HeaderPolicy(config["CACHE_MAX_AGE"], config["CORS_ALLOWED_ORIGINS"]),
         threshold=config["TRANSLATION_COMPLETENESS_THRESHOLD"],
         articles_per_page=config["ARTICLES_PER_PAGE"],

@@ -352,7 +352,11 @@ class LanguageSchema(Schema):
     )
     offered = fields.Boolean(required=True)
     completeness = fields.Nested(CompletenessSchema, required=True)
-    articles = fields.List(fields.Nested(ArticleCompletenessSchema), required=True)
+    articles = fields.List(
+        fields.Nested(ArticleCompletenessSchema),
+        required=True,
+        metadata={"description": "Per article: the articles of this page of the list."},
+    )
     revision_date = fields.String(required=True, allow_none=True)
     last_translator = fields.String(required=True, allow_none=True)
     language_team = fields.String(required=True, allow_none=True)
@@ -362,6 +366,7 @@ class LanguageSchema(Schema):
 class LanguageListSchema(LocalizedSchema):
     completeness_threshold = fields.Integer(required=True)
     languages = fields.List(fields.Nested(LanguageSchema), required=True)
+    pagination = fields.Nested(PaginationSchema, required=True)
 
 
 class ProblemSchema(Schema):

@@ -69,28 +69,52 @@ def paged_client(tmp_path_factory):
     return app.test_client(), sorted(slugs)
 
 
-def test_pages_cover_every_article_once_with_links(paged_client):
+def _listed_articles(path: str, body: dict) -> list[str]:
+    """The slugs a page lists: the articles, or the per-article figures of each language."""
+    if path == "/v1/articles":
+        return [article["slug"] for article in body["articles"]]
+    per_language = [[entry["slug"] for entry in each["articles"]] for each in body["languages"]]
+    assert len(per_language) == 9
+    assert all(slugs == per_language[0] for slugs in per_language)
+    return per_language[0]
+
+
+@pytest.mark.parametrize("path", ["/v1/articles", "/v1/languages"])
+def test_pages_cover_every_article_once_with_links(paged_client, path):
     client, slugs = paged_client
-    seen, url = [], "/v1/articles?lang=fr"
+    seen, url = [], f"{path}?lang=fr"
     while url:
         response = client.get(url)
         assert response.status_code == 200
         body = json.loads(response.data)
-        seen += [article["slug"] for article in body["articles"]]
+        assert len(_listed_articles(path, body)) <= 2
+        seen += _listed_articles(path, body)
         assert body["pagination"]["total_articles"] == 5
         assert body["pagination"]["total_pages"] == 3
         links = {
             part.split('rel="')[1].rstrip('"'): part.split(">")[0].lstrip("<")
             for part in response.headers["Link"].split(", ")
         }
-        assert links["first"] == "/v1/articles?lang=fr"
-        assert links["last"] == "/v1/articles?page=3&lang=fr"
+        assert links["first"] == f"{path}?lang=fr"
+        assert links["last"] == f"{path}?page=3&lang=fr"
         assert response.headers["Content-Location"] in (
-            "/v1/articles?lang=fr",
-            f"/v1/articles?page={body['pagination']['page']}&lang=fr",
+            f"{path}?lang=fr",
+            f"{path}?page={body['pagination']['page']}&lang=fr",
         )
+        revalidated = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
+        assert revalidated.status_code == 304
         url = links.get("next")
     assert seen == slugs
+
+
+def test_later_language_pages_keep_the_whole_catalog_figures(paged_client):
+    client, _ = paged_client
+    first, last = (client.get(f"/v1/languages?page={page}").get_json() for page in (1, 3))
+    assert [each["completeness"] for each in first["languages"]] == [
+        each["completeness"] for each in last["languages"]
+    ]
+    assert last["language"] == "en"
+    assert last["pagination"]["page"] == 3
 
 
 @pytest.mark.parametrize(
@@ -105,9 +129,10 @@ def test_pages_cover_every_article_once_with_links(paged_client):
         ("99999999999999999999", 404, "page-not-found"),
     ],
 )
-def test_bad_pages_are_localized_problems(paged_client, page, status, problem_type):
+@pytest.mark.parametrize("path", ["/v1/articles", "/v1/languages"])
+def test_bad_pages_are_localized_problems(paged_client, path, page, status, problem_type):
     client, _ = paged_client
-    response = client.get(f"/v1/articles?page={page}", headers={"Accept-Language": "de"})
+    response = client.get(f"{path}?page={page}", headers={"Accept-Language": "de"})
     assert response.status_code == status
     problem = response.get_json()
     assert problem["type"] == f"urn:patient-info:problem:{problem_type}"
@@ -116,6 +141,7 @@ def test_bad_pages_are_localized_problems(paged_client, page, status, problem_ty
     assert "page" in problem["detail"]
 
 
-def test_repeated_page_is_a_400(paged_client):
+@pytest.mark.parametrize("path", ["/v1/articles", "/v1/languages"])
+def test_repeated_page_is_a_400(paged_client, path):
     client, _ = paged_client
-    assert client.get("/v1/articles?page=1&page=2").status_code == 400
+    assert client.get(f"{path}?page=1&page=2").status_code == 400

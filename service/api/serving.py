@@ -143,13 +143,25 @@ def article_list_page(last: int | None = None) -> str:
     return str(int(pages[0]))
 
 
-def serve_selection(selection: ArticleSelection) -> Response:
-    """Serve a page of the list of the selected articles (built once per distinct query)."""
-    store = current_store()
+def serve_built(build, *arguments) -> Response:
+    """Serve `build(store, language, *arguments)`, a JSON payload not built at start-up
+    (built once per distinct query: `PayloadStore.query_payload`)."""
     negotiation = negotiate_lang()
-    acceptable_media_type()  # lists are JSON only, filtered or not
-    page = int(article_list_page(store.page_count(len(selection.slugs))))
-    payload = store.query_payload(
-        PayloadStore.article_list_page, negotiation.served, selection, page
-    )
+    acceptable_media_type()
+    payload = current_store().query_payload(build, negotiation.served, *arguments)
     return send_negotiated(payload, negotiation)
+
+
+def serve_selection(selection: ArticleSelection) -> Response:
+    """Serve a page of the list of the selected articles."""
+    page = int(article_list_page(current_store().page_count(len(selection.slugs))))
+    return serve_built(PayloadStore.article_list_page, selection, page)
+
+
+def serve_language_list() -> Response:
+    """Serve a page of the language list: page 1 is built at start-up, the others on
+    first request (they hold per-article figures only, and only for their articles)."""
+    page = article_list_page()
+    if page == "1":
+        return serve(("languages", page))
+    return serve_built(PayloadStore.language_list_page, int(page))

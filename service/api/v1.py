@@ -16,6 +16,7 @@ from service.api.serving import (
     negotiate,
     send_payload,
     serve,
+    serve_language_list,
     serve_selection,
 )
 from service.infobutton import (
@@ -137,16 +138,19 @@ def list_languages():
       summary: List the languages served
       description: Every language with a catalog, its names, direction, completeness
         (whole catalog and per article), provenance and whether it is offered in
-        negotiation (complete at or above the configured threshold).
+        negotiation (complete at or above the configured threshold). The per-article
+        figures come a page at a time, the pages of the article list (`page`); the
+        Link header (RFC 8288) gives the first, prev, next and last pages.
       tags: [languages]
-      parameters: [lang, accept_language, accept_encoding, if_none_match]
+      parameters: [page, lang, accept_language, accept_encoding, if_none_match]
       responses:
         "200": {description: The languages., content: {application/json: {schema: LanguageList}}}
         "304": NotModified
-        "400": InvalidLanguage
+        "400": InvalidParameter
+        "404": NotFound
         "406": NotAcceptable
     """
-    return serve(("languages",))
+    return serve_language_list()
 
 
 @bp.get("/infobutton")

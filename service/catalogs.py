@@ -7,11 +7,14 @@ headers. Start-up refuses a .mo that disagrees with its .po.
 
 import datetime
 import functools
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import polib
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
 from babel.support import Translations
 
 from service.catalog_checks import (
@@ -52,7 +55,7 @@ class LanguageCatalog:
 
     tag: str
     po_path: Path
-    translations: Translations
+    translations: Translations  # the interface strings only, for Flask-Babel
     translated: dict[MessageKey, str]
     fuzzy: frozenset[MessageKey]
     revision_date: str | None
@@ -192,6 +195,20 @@ def _load_mo(mo_path: Path) -> Translations:
         raise CatalogError(f"{mo_path}: corrupted compiled catalog: {error}") from None
 
 
+def _interface_translations(babel_name: str, translated: dict[MessageKey, str]) -> Translations:
+    """The interface strings as a gettext catalog, for Flask-Babel: the messages without
+    a msgctxt (every content string has one, "<slug>/<section>"). The whole .mo, kept,
+    held another copy of every article's English: 30 MB at a thousand articles."""
+    catalog = Catalog(locale=babel_name, domain=DOMAIN)
+    for (context, msgid), msgstr in translated.items():
+        if context is None:
+            catalog.add(msgid, msgstr)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
 def load_catalog(
     tag: str, po_path: Path, shared_keys: dict[MessageKey, MessageKey] | None = None
 ) -> LanguageCatalog:
@@ -230,7 +247,7 @@ def load_catalog(
     return LanguageCatalog(
         tag=tag,
         po_path=po_path,
-        translations=translations,
+        translations=_interface_translations(po_path.parent.parent.name, translated),
         translated=translated,
         fuzzy=frozenset(fuzzy),
         revision_date=metadata.get("PO-Revision-Date") or None,

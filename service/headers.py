@@ -71,7 +71,7 @@ class HeaderPolicy:
         """A 304 carries what RFC 9110 15.4.5 asks for (ETag, Cache-Control, Vary,
         Content-Location)."""
         dropped = {"Content-Type", "Content-Language", "Content-Encoding"}
-        return tuple((name, value) for name, value in cacheable if name not in dropped)
+        return tuple(header for header in cacheable if header[0] not in dropped)
 
     def uncacheable(self, content_type: str) -> Headers:
         """Headers of errors and probes: never stored by a cache."""

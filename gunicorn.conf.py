@@ -12,6 +12,7 @@ directory of counters shared by the master and its workers) and the master serve
 Logs: one JSON object per line (service/logs.py), access log included.
 """
 
+import gc
 import os
 import shutil
 import tempfile
@@ -103,6 +104,16 @@ def on_exit(server):
         shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
 
 
+def pre_fork(server, worker):
+    """Freeze the master's objects (the payload store) out of the garbage collector
+    before a worker forks: the worker's collections then never scan them nor write to
+    their pages, which stay shared with the master (Python's gc.freeze advice)."""
+    gc.freeze()
+
+
 def on_reload(arbiter):
-    """Rebuild the payload store in the master before new workers are forked."""
+    """Rebuild the payload store in the master before new workers are forked (unfrozen
+    first, so the replaced store can be collected)."""
+    gc.unfreeze()
     reload_store(arbiter.app.wsgi())
+    gc.collect()

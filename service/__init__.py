@@ -13,19 +13,13 @@ from service.errors import register_error_handlers
 from service.headers import YAML, HeaderPolicy
 from service.i18n import SOURCE_LANGUAGE
 from service.localization import init_localization
-from service.observability import ROUTE, ObservabilityMiddleware, process_metrics, record_store
+from service.observability import ObservabilityMiddleware, process_metrics, record_store
 from service.openapi import render_document
 from service.payloads import Payload, build_payload, build_store, current_store
 
 
 class PatientInfoFlask(Flask):
-    """Flask, answering OPTIONS with 204 and CORS preflight headers, and noting each
-    request's route template for the metrics and the access log."""
-
-    def dispatch_request(self):
-        rule = request.url_rule
-        request.environ[ROUTE] = rule.rule if rule is not None else "unmatched"
-        return super().dispatch_request()
+    """Flask, answering OPTIONS with 204 and CORS preflight headers."""
 
     def make_default_options_response(self):
         methods = request.url_rule.methods if request.url_rule else {"GET", "HEAD", "OPTIONS"}

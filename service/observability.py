@@ -1,10 +1,10 @@
 """Request ids and Prometheus metrics, kept off the hot path's critical work.
 
 A thin WSGI middleware gives every request an id (echoed in X-Request-ID), times it,
-and counts it. What the app learns while serving (route template, set in
-PatientInfoFlask.dispatch_request; requested and served language, set in
-api/serving.py) it leaves in the WSGI environ, where the middleware and gunicorn's
-JSON access log (service/logs.py) read it: nothing is computed twice.
+and counts it. What the app learns while serving (requested and served language, set
+in api/serving.py) it leaves in the WSGI environ; the middleware adds the route
+template Flask matched. The metrics and gunicorn's JSON access log (service/logs.py)
+read them there: nothing is computed twice.
 
 Metrics use prometheus_client in multiprocess mode under gunicorn (gunicorn.conf.py
 sets PROMETHEUS_MULTIPROC_DIR and serves /metrics from the master on METRICS_PORT), so
@@ -59,6 +59,15 @@ def request_id_for(environ) -> str:
     if offered and _VALID_REQUEST_ID.fullmatch(offered):
         return offered
     return _request_ids.next()
+
+
+def matched_route(environ) -> str:
+    """The URL rule Flask matched, read from the request object werkzeug keeps in the
+    environ (its documented `populate_request`) until Flask pops the request context,
+    after start_response: so read it there. "unmatched" when no rule matched."""
+    flask_request = environ.get("werkzeug.request")
+    rule = flask_request.url_rule if flask_request is not None else None
+    return rule.rule if rule is not None else "unmatched"
 
 
 def language_label(tag: str | None) -> str:
@@ -162,6 +171,7 @@ class ObservabilityMiddleware:
 
         def start(status, headers, exc_info=None):
             headers.append(("X-Request-ID", request_id))
+            environ[ROUTE] = matched_route(environ)
             status_line.append(status)
             return start_response(status, headers, exc_info)
 

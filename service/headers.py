@@ -70,7 +70,7 @@ class HeaderPolicy:
     def not_modified(cacheable: Headers) -> Headers:
         """A 304 carries what RFC 9110 15.4.5 asks for (ETag, Cache-Control, Vary,
         Content-Location)."""
-        dropped = {"Content-Type", "Content-Language", "Content-Encoding"}
+        dropped = {"Content-Type", "Content-Language", "Content-Encoding", "Content-Length"}
         return tuple(header for header in cacheable if header[0] not in dropped)
 
     def uncacheable(self, content_type: str) -> Headers:

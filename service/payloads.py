@@ -119,8 +119,14 @@ class Payload:
 
 def _encode(body: bytes, policy: HeaderPolicy, content_type, vary, extra) -> Encoded:
     etag = strong_etag(body)
-    headers = policy.cacheable(content_type, etag, vary, extra)
+    headers = (*policy.cacheable(content_type, etag, vary, extra), content_length(len(body)))
     return Encoded(body, etag, headers, policy.not_modified(headers))
+
+
+@functools.lru_cache(maxsize=4096)
+def content_length(size: int) -> tuple[str, str]:
+    """The Content-Length header for a size (one tuple per size: bodies share sizes)."""
+    return ("Content-Length", str(size))
 
 
 def build_payload(

@@ -245,6 +245,16 @@ def test_head_matches_get_without_a_body(client, url):
     assert head.data == b""
     for name in ("ETag", "Content-Language", "Content-Length", "Cache-Control", "Vary"):
         assert head.headers[name] == get.headers[name]
+    # Stored headers are sent as built: each once, and the length is the body's.
+    names = [name.lower() for name, _ in get.headers]
+    assert len(names) == len(set(names))
+    assert int(get.headers["Content-Length"]) == len(get.data)
+    revalidated = client.get(
+        url, headers={"Accept-Language": "es", "If-None-Match": get.headers["ETag"]}
+    )
+    assert revalidated.status_code == 304
+    assert revalidated.data == b""
+    assert "Content-Length" not in revalidated.headers
 
 
 def test_options_is_204_with_allow_and_cors_preflight(client):

@@ -132,7 +132,13 @@ def content_length(size: int) -> tuple[str, str]:
 def build_payload(
     body: bytes, language: str, policy: HeaderPolicy, content_type: str, *, vary=(), extra=()
 ) -> Payload:
-    """Hash, compress and precompute the headers of one representation."""
+    """Hash, compress and precompute the headers of one representation.
+
+    The headers are sent as built, unchecked per response (api/serving.StoredResponse):
+    the values built per payload are checked here, once."""
+    for name, value in extra:
+        if not value.isascii() or not value.isprintable():
+            raise BuildError(f"header {name}: {value!r} is not printable ASCII")
     recipe = (policy, content_type, vary, extra)
     if len(body) <= GZIP_MINIMUM_BYTES:
         return Payload(language, _encode(body, policy, content_type, vary, extra), None, recipe)

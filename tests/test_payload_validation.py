@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 
 from service import schemas
-from service.payloads import BuildError, serialize
+from service.headers import JSON, HeaderPolicy
+from service.payloads import BuildError, build_payload, serialize
 
 SECTION = {
     "language": "en",
@@ -71,3 +72,13 @@ def test_a_composition_needs_exactly_one_of_date_and_its_absence(dates):
     serialize(schemas.FhirCompositionSchema(), COMPOSITION | {"date_element": UNKNOWN}, "fhir")
     with pytest.raises(BuildError, match=r"^fhir: payload does not match FhirCompositionSchema"):
         serialize(schemas.FhirCompositionSchema(), COMPOSITION | dates, "fhir")
+
+
+@pytest.mark.parametrize(
+    "value", ["/v1/articles/x\r\nSet-Cookie: a=b", "/v1/articles/x\nX: y", "/v1/artículos"]
+)
+def test_a_header_value_that_is_not_printable_ascii_stops_the_build(value):
+    """Stored headers are sent unchecked per response, so the build checks them."""
+    policy = HeaderPolicy(max_age=60, allowed_origins=("*",))
+    with pytest.raises(BuildError, match="Content-Location"):
+        build_payload(b"{}", "en", policy, JSON, extra=(("Content-Location", value),))

@@ -3,6 +3,7 @@
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 SERVICE_VERSION = "1.0.0"  # kept equal to pyproject.toml's version by tests/test_factory.py
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -55,6 +56,28 @@ def _origins(environ: Mapping[str, str]) -> tuple[str, ...]:
     return origins
 
 
+def _public_base_url(environ: Mapping[str, str]) -> str:
+    """Where clients reach the service (scheme, host, optional path), or "" for links
+    relative to it. Taken from the operator, never from a request's Host header."""
+    raw = environ.get("PUBLIC_BASE_URL", "").strip().rstrip("/")
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.username is not None
+        or parts.query
+        or parts.fragment
+        or not raw.isascii()
+        or not raw.isprintable()
+    ):
+        raise ConfigError(
+            f"PUBLIC_BASE_URL={raw!r} is not a base URL such as https://patient-info.example.org"
+        )
+    return raw
+
+
 def from_environment(environ: Mapping[str, str] | None = None) -> dict:
     """Return the Flask config keys this service reads, from the environment."""
     environ = os.environ if environ is None else environ
@@ -67,6 +90,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict:
         ).resolve(),
         "CACHE_MAX_AGE": _integer(environ, "CACHE_MAX_AGE", 3600, 0, 31_536_000),
         "CORS_ALLOWED_ORIGINS": _origins(environ),
+        # Absolute links in documents read away from the service (Infobutton, JSON-LD).
+        "PUBLIC_BASE_URL": _public_base_url(environ),
         "ARTICLES_PER_PAGE": _integer(environ, "ARTICLES_PER_PAGE", 50, 1, 1000),
         "TRANSLATION_COMPLETENESS_THRESHOLD": _integer(
             environ, "TRANSLATION_COMPLETENESS_THRESHOLD", 100, 0, 100

@@ -142,7 +142,7 @@ def _entry(store: PayloadStore, localizer: Localizer, article: Article) -> _Entr
         "title": _text(title, title_language, language),
         "link": [
             {
-                "href": with_lang(article_url(article.slug), localizer.tag),
+                "href": store.public_url(with_lang(article_url(article.slug), localizer.tag)),
                 "rel": "alternate",
                 "type": "application/json",
                 "hreflang": localizer.tag,

@@ -303,6 +303,7 @@ class PayloadStore:
         *,
         threshold: int,
         articles_per_page: int = 50,
+        public_base_url: str = "",
     ):
         self.articles = {article.slug: article for article in articles}
         self.catalogs = catalogs
@@ -320,6 +321,7 @@ class PayloadStore:
         self.translations = {tag: catalogs[tag].translations for tag in self.offered[1:]}
         self.payloads: dict[tuple[tuple[str, ...], str], Payload] = {}
         self.articles_per_page = articles_per_page
+        self.public_base_url = public_base_url
         self.article_pages = self.page_count(len(self.articles))
         self.all_articles = ArticleSelection(tuple(self.articles), ())
         self.codes = CodeIndex(articles)
@@ -346,6 +348,11 @@ class PayloadStore:
 
     def get(self, key: tuple[str, ...], language: str) -> Payload | None:
         return self.payloads.get((key, language))
+
+    def public_url(self, path: str) -> str:
+        """A link for documents read away from the service: absolute with PUBLIC_BASE_URL,
+        else the path itself."""
+        return self.public_base_url + path
 
     def page_count(self, articles: int) -> int:
         return max(1, math.ceil(articles / self.articles_per_page))
@@ -561,8 +568,16 @@ class PayloadStore:
         disclaimer, summary = self._notices(localizer, article)
         document_type = Localized(*localizer.interface(representations.FHIR_DOCUMENT_TYPE))
         canonical = with_lang(article_url(slug), tag)
+        linked = [{**section, "url": self.public_url(section["url"])} for section in sections]
         localized = LocalizedArticle(
-            tag, article, canonical, head["title"], sections, disclaimer, summary, document_type
+            tag,
+            article,
+            self.public_url(canonical),
+            head["title"],
+            linked,
+            disclaimer,
+            summary,
+            document_type,
         )
         build, schema = ALTERNATE_REPRESENTATIONS[media_type]
         body = serialize(schema, build(localized), f"{canonical} as {media_type}")
@@ -655,4 +670,5 @@ def build_store(config: dict) -> PayloadStore:
         policy=HeaderPolicy(config["CACHE_MAX_AGE"], config["CORS_ALLOWED_ORIGINS"]),
         threshold=config["TRANSLATION_COMPLETENESS_THRESHOLD"],
         articles_per_page=config["ARTICLES_PER_PAGE"],
+        public_base_url=config["PUBLIC_BASE_URL"],
     )

@@ -18,6 +18,7 @@ def test_version_matches_pyproject():
 
 def test_defaults():
     config = from_environment({})
+    assert config["PUBLIC_BASE_URL"] == ""  # links relative to the service
     assert config["CACHE_MAX_AGE"] == 3600
     assert config["CORS_ALLOWED_ORIGINS"] == ("*",)
     assert config["TRANSLATION_COMPLETENESS_THRESHOLD"] == 100
@@ -30,6 +31,12 @@ def test_defaults():
         ({"CACHE_MAX_AGE": "-1"}, "CACHE_MAX_AGE=-1 is outside"),
         ({"TRANSLATION_COMPLETENESS_THRESHOLD": "101"}, "outside 0..100"),
         ({"CORS_ALLOWED_ORIGINS": "portal.example"}, "is not an origin"),
+        ({"PUBLIC_BASE_URL": "patient-info.example.org"}, "is not a base URL"),
+        ({"PUBLIC_BASE_URL": "ftp://patient-info.example.org"}, "is not a base URL"),
+        ({"PUBLIC_BASE_URL": "https://user@patient-info.example.org"}, "is not a base URL"),
+        ({"PUBLIC_BASE_URL": "https://patient-info.example.org/?x=1"}, "is not a base URL"),
+        ({"PUBLIC_BASE_URL": "https://patient-info.example.org/#top"}, "is not a base URL"),
+        ({"PUBLIC_BASE_URL": "https://pátient-info.example.org"}, "is not a base URL"),
     ],
 )
 def test_bad_settings_are_refused(environ, message):
@@ -112,3 +119,15 @@ def test_missing_template_fails_start_up(translations_copy):
     (translations_copy / "messages.pot").unlink()
     with pytest.raises(CatalogError, match="the template is missing"):
         create_app({"TRANSLATIONS_DIR": translations_copy})
+
+
+@pytest.mark.parametrize(
+    ("raw", "base"),
+    [
+        ("https://patient-info.example.org/", "https://patient-info.example.org"),
+        ("http://127.0.0.1:8000", "http://127.0.0.1:8000"),
+        ("https://clinic.example/patient-info/", "https://clinic.example/patient-info"),
+    ],
+)
+def test_public_base_url_loses_its_trailing_slash(raw, base):
+    assert from_environment({"PUBLIC_BASE_URL": raw})["PUBLIC_BASE_URL"] == base

@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from service import create_app
 from service.infobutton import summary_html
 from tests.conftest import SLUG
 
@@ -360,3 +361,19 @@ def test_feeds_are_built_once_per_distinct_request(app, client):
     hits = memo.cache_info().hits
     request_feed(client, "L90.62", "ar")
     assert memo.cache_info().hits == hits + 1
+
+
+def test_links_are_absolute_with_a_public_base_url():
+    """An EHR shows the feed away from the service: the operator's base URL makes its
+    links absolute (the request's Host never does)."""
+    base = "https://patient-info.example.org/v"
+    client = create_app({"PUBLIC_BASE_URL": base}).test_client()
+    href = f"{base}/v1/articles/{SLUG}?lang=es"
+    atom = parse_atom(request_feed(client, "L90.6", "es"))
+    (entry,) = atom.findall(f"{ATOM}entry")
+    assert one(entry, "link").get("href") == href
+    feed = json.loads(request_feed(client, "L90.6", "es", response_type="application/json").data)
+    assert feed["feed"]["entry"][0]["link"][0]["href"] == href
+    # The API's own headers stay relative: they are read where they were fetched.
+    response = client.get(f"/v1/articles/{SLUG}?lang=es", headers={"Host": "evil.example"})
+    assert response.headers["Content-Location"] == f"/v1/articles/{SLUG}?lang=es"

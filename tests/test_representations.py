@@ -245,3 +245,13 @@ def test_past_the_cache_they_are_built_on_request_within_the_bound(app, monkeypa
             built = fetch(client, accept, language)
             assert built.data == fetch(eager_client, accept, language).data  # same bytes
     assert store.alternate.cache_info().currsize == 4
+
+
+def test_json_ld_links_are_absolute_with_a_public_base_url():
+    base = "https://patient-info.example.org"
+    client = create_app({"PUBLIC_BASE_URL": base}).test_client()
+    page = fetch(client, "application/ld+json", "fr").get_json()
+    assert page["url"] == f"{base}{ARTICLE}?lang=fr"
+    assert [part["url"] for part in page["hasPart"]] == [
+        f"{base}{ARTICLE}/sections/{section_id}" for section_id in SECTION_IDS
+    ]

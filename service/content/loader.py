@@ -117,6 +117,11 @@ def _first_error(messages, path=()):
     return f"{'.'.join(path)}: {text}"
 
 
+# Reused: a schema keeps no state between loads, and building one per file cost a
+# quarter of loading a thousand articles (0.62 -> 0.45 s).
+ARTICLE_FILE_SCHEMA = ArticleFileSchema()
+
+
 def parse_article(data: bytes, filename: str) -> Article:
     """Parse one article file's bytes; raise ContentError naming the file and entry."""
     try:
@@ -124,7 +129,7 @@ def parse_article(data: bytes, filename: str) -> Article:
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ContentError(f"{filename}: not valid UTF-8 TOML: {error}") from None
     try:
-        article = ArticleFileSchema().load(raw)
+        article = ARTICLE_FILE_SCHEMA.load(raw)
     except ValidationError as error:
         raise ContentError(f"{filename}: {_first_error(error.messages)}") from None
     if Path(filename).stem != article.slug:

@@ -41,12 +41,17 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # WEB_CONCURRENCY is the usual name for the number of worker processes.
 workers = _environment_integer("WEB_CONCURRENCY", 2)
 # gthread, from measurement (1 worker pinned to one core, wrk with 8 keep-alive
-# connections on the other, the section endpoint): gthread 2,884 req/s, p99 10.6 ms;
-# sync 2,809 req/s, p99 11.3 ms. Close in throughput, but a sync worker holds one
-# connection at a time and closes every keep-alive, so one slow client stalls it;
-# gthread's threads keep idle keep-alive connections from pinning the process. gevent
-# was left out: the reference runs showed 100 ms-1.5 s p99 tails under keep-alive.
+# connections on the other, the section endpoint; two alternating runs each): gthread
+# 3,614-3,616 req/s, p99 5.8-6.0 ms; sync 3,532-3,651 req/s, p99 5.9-6.4 ms. Close in
+# throughput, but a sync worker holds one connection at a time and closes every
+# keep-alive, so one slow client stalls it; gthread's threads keep idle keep-alive
+# connections from pinning the process. gevent was left out: the reference runs showed
+# 100 ms-1.5 s p99 tails under keep-alive.
 worker_class = "gthread"
+# Threads, measured the same way: 1: 3,397-3,468 req/s, p99 2.7 ms; 2: 3,463-3,514,
+# p99 3.5 ms; 4: 3,564-3,597, p99 6.0-6.5 ms; 8: 3,728-3,760, p99 20-21 ms. More threads
+# only queue on the GIL (the tail grows faster than throughput); 4 keeps p99 near the
+# framework floor's (issue 5) while a slow client still leaves three threads serving.
 threads = _environment_integer("THREADS", 4)
 preload_app = True
 wsgi_app = "service.wsgi:app"

@@ -50,13 +50,6 @@ def _none_match(if_none_match: str, etag: str) -> bool:
     return _parsed_etags(if_none_match).contains_weak(etag[1:-1])
 
 
-class WsgiHeaders(list):
-    """A finished WSGI header list: what werkzeug asks `get_wsgi_headers` for."""
-
-    def to_wsgi_list(self) -> list[tuple[str, str]]:
-        return self
-
-
 class StoredResponse(Response):
     """The answer with a stored payload (200) or without it (304), whose headers were
     built at start-up, Content-Length included, and checked there (build_payload).
@@ -73,8 +66,10 @@ class StoredResponse(Response):
         self.response = [body] if body else []
         self.stored_headers = headers
 
-    def get_wsgi_headers(self, environ) -> WsgiHeaders:
-        return WsgiHeaders([*self.stored_headers, *self.headers])
+    def get_wsgi_response(self, environ):
+        """(body iterable, status, headers) for the WSGI server, as werkzeug's, minus
+        its header pass (`get_wsgi_headers`)."""
+        return self.get_app_iter(environ), self.status, [*self.stored_headers, *self.headers]
 
 
 def send(encoded: Encoded, environ=None) -> Response:

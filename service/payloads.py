@@ -279,15 +279,10 @@ def with_lang(url: str, tag: str) -> str:
 
 
 def resource_url(key: tuple[str, ...]) -> str:
-    """The path of the resource a payload key names."""
+    """The path of the article, section index or section a payload key names (the paged
+    lists build their own)."""
     kind, *ids = key
-    builders = {
-        "articles": lambda page: article_list_url(int(page)),
-        "article": article_url,
-        "sections": section_index_url,
-        "section": section_url,
-        "languages": lambda page: language_list_url(int(page)),
-    }
+    builders = {"article": article_url, "sections": section_index_url, "section": section_url}
     return builders[kind](*ids)
 
 

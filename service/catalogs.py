@@ -1,8 +1,9 @@
 """Load the translation catalogs, check them, and measure how complete each one is.
 
-The compiled .mo is what gettext (and so Flask-Babel) reads; the .po beside it is read
-with polib for what the .mo drops: fuzzy flags, line numbers and the provenance
-headers. Start-up refuses a .mo that disagrees with its .po.
+The .po is read with polib for its translations and for what a compiled .mo drops:
+fuzzy flags, line numbers and the provenance headers. Start-up refuses a .mo that
+disagrees with its .po (a catalog edited but not compiled). Flask-Babel's gettext
+reads a catalog of the interface strings only, built from the same translations.
 """
 
 import datetime

@@ -63,6 +63,17 @@ class Server:
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read()
 
+    def raw(self, data: bytes) -> tuple[int, bytes, bytes]:
+        """Send raw bytes on a new connection; return (status, head, body) of the answer."""
+        port = int(self.base_url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+            connection.sendall(data)
+            received = b""
+            while chunk := connection.recv(65536):
+                received += chunk
+        head, _, body = received.partition(b"\r\n\r\n")
+        return int(head.split(b" ", 2)[1]), head, body
+
     def child_pids(self) -> list[int]:
         """The processes whose parent is the master."""
         return [

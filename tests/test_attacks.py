@@ -150,6 +150,6 @@ def test_attack(server, case, data, status, answered_by):
         assert leak not in body
     assert header(head, b"Server") in (None, b"gunicorn")  # never a version
     # The worker is alive and the next ordinary request is served correctly.
-    status_after, _, body_after = server.get(SECTION.decode(), **{"Accept-Language": "es"})
+    status_after, _, body_after = server.fetch(SECTION.decode(), **{"Accept-Language": "es"})
     assert status_after == 200
     assert json.loads(body_after)["language"] == "es"

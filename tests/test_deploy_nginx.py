@@ -8,9 +8,10 @@ import urllib.request
 
 import pytest
 
-import tests.conftest
+import benchmarks.servers
 from benchmarks.nginx import NGINX, NGINX_DIR, NGINX_MISSING, Nginx, running_nginx
-from tests.conftest import SLUG, Server, compile_catalogs, free_port, running_gunicorn
+from benchmarks.servers import Server, free_port
+from tests.conftest import SLUG, compile_catalogs, running_gunicorn
 from tests.test_reload import wait_for
 
 SECTION = f"/v1/articles/{SLUG}/sections/pain"
@@ -32,7 +33,7 @@ def address(server: Server) -> str:
 
 def fetch_upstream(server: Server, path: str, accept_language: str) -> tuple[dict, bytes]:
     """GET from gunicorn itself that must succeed: (headers, body)."""
-    status, headers, body = server.get(path, **{"Accept-Language": accept_language})
+    status, headers, body = server.fetch(path, **{"Accept-Language": accept_language})
     assert status == 200, (status, body)
     return headers, body
 
@@ -67,7 +68,7 @@ def test_each_language_is_cached_apart_and_never_mixed_up(tmp_path, upstream):
 def test_each_representation_is_cached_apart(tmp_path, upstream):
     article = f"/v1/articles/{SLUG}"
     accepts = ("application/json", "application/ld+json", "application/fhir+json")
-    direct = {accept: upstream.get(article, Accept=accept)[2] for accept in accepts}
+    direct = {accept: upstream.fetch(article, Accept=accept)[2] for accept in accepts}
     assert len(set(direct.values())) == 3
     with running_nginx(tmp_path, address(upstream)) as proxy:
         for expected_status in ("MISS", "HIT"):
@@ -82,7 +83,7 @@ def test_each_representation_is_cached_apart(tmp_path, upstream):
 
 def test_each_encoding_is_cached_apart(tmp_path, upstream):
     article = f"/v1/articles/{SLUG}"  # over 1 KB: it has a gzip twin
-    plain = upstream.get(article)[2]
+    plain = upstream.fetch(article)[2]
 
     def fetch_encoded(proxy, accept_encoding):
         request = urllib.request.Request(
@@ -129,7 +130,7 @@ def test_the_proxy_serves_the_language_the_service_negotiates(tmp_path, upstream
 def test_an_upstream_restart_is_invisible(tmp_path, monkeypatch):
     port = free_port()
     # Both gunicorns bind the one port nginx knows.
-    monkeypatch.setattr(tests.conftest, "free_port", lambda: port)
+    monkeypatch.setattr(benchmarks.servers, "free_port", lambda: port)
     languages = ("es", "fr", "ar")
     with running_nginx(tmp_path, f"127.0.0.1:{port}") as proxy:
         (tmp_path / "before").mkdir()

@@ -11,10 +11,11 @@ import polib
 import pytest
 from babel.support import Translations
 
+from benchmarks.servers import free_port
 from service import create_app
 from service.catalogs import load_catalog
 from service.config import PACKAGE_DIR, REPOSITORY_DIR
-from tests.conftest import SLUG, free_port
+from tests.conftest import SLUG
 
 ARTICLE = PACKAGE_DIR / "content" / "articles" / f"{SLUG}.toml"
 METHODS = "This address only answers these methods: %(methods)s."

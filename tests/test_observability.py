@@ -8,10 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from benchmarks.servers import free_port
 from service import create_app
 from service.logs import query_for_log
 from service.observability import language_label
-from tests.conftest import SLUG, free_port, running_gunicorn
+from tests.conftest import SLUG, running_gunicorn
 
 SECTION = f"/v1/articles/{SLUG}/sections/pain"
 
@@ -110,13 +111,13 @@ def test_metrics_add_up_across_two_workers_and_logs_are_json(tmp_path):
         # Concurrent clients, so that both workers take some of the requests.
         def fetch(index):
             language = ("es-MX", "zh-TW", "ar")[index % 3]
-            return server.get(
+            return server.fetch(
                 f"{SECTION}?code=L90.6", **{"Accept-Language": language, "Connection": "close"}
             )[0]
 
         with ThreadPoolExecutor(max_workers=12) as pool:
             assert set(pool.map(fetch, range(requests))) == {200}
-        assert server.get("/metrics")[0] == 404  # not on the public port
+        assert server.fetch("/metrics")[0] == 404  # not on the public port
         metrics = scrape(metrics_port)
         worker_files = {path.name for path in multiproc.glob("counter_*.db")}
         log = server.log()

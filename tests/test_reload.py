@@ -69,7 +69,7 @@ def test_hup_under_load(tmp_path, translations_copy):
     ) as server:
 
         def heading():
-            return json.loads(server.get(SECTION, **{"Accept-Language": "es"})[2])["heading"]
+            return json.loads(server.fetch(SECTION, **{"Accept-Language": "es"})[2])["heading"]
 
         original = heading()
         with Load(server.base_url) as load:

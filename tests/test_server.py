@@ -6,13 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from benchmarks.servers import free_port
 from service.config import REPOSITORY_DIR
-from tests.conftest import SLUG, free_port, running_gunicorn
+from tests.conftest import SLUG, running_gunicorn
 
 
 def test_gunicorn_serves_a_spanish_section(tmp_path):
     with running_gunicorn(tmp_path) as server:
-        status, headers, body = server.get(
+        status, headers, body = server.fetch(
             f"/v1/articles/{SLUG}/sections/pain", **{"Accept-Language": "es"}
         )
         assert status == 200
@@ -20,7 +21,7 @@ def test_gunicorn_serves_a_spanish_section(tmp_path):
         assert headers["Vary"] == "Accept-Language"
         section = json.loads(body)
         assert (section["language"], section["id"]) == ("es", "pain")
-        status, _, body = server.get("/v1/articles/nope", **{"Accept-Language": "es"})
+        status, _, body = server.fetch("/v1/articles/nope", **{"Accept-Language": "es"})
         assert status == 404
         assert json.loads(body)["language"] == "es"
         assert "Server: gunicorn/" not in server.log()

@@ -10,8 +10,10 @@ import datetime
 import functools
 import io
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 import polib
 from babel.messages.catalog import Catalog
@@ -211,7 +213,7 @@ def _interface_translations(babel_name: str, translated: dict[MessageKey, str]) 
 
 
 def load_catalog(
-    tag: str, po_path: Path, shared_keys: dict[MessageKey, MessageKey] | None = None
+    tag: str, po_path: Path, shared_keys: Mapping[MessageKey, MessageKey] = MappingProxyType({})
 ) -> LanguageCatalog:
     """Load one language's .po and .mo; raise CatalogError naming the file and entry.
 
@@ -227,7 +229,8 @@ def load_catalog(
     for entry in po:
         if entry.obsolete or entry.msgid_plural:
             continue
-        key = shared_keys.get(_key(entry), _key(entry)) if shared_keys else _key(entry)
+        key = _key(entry)
+        key = shared_keys.get(key, key)
         if entry.fuzzy:
             fuzzy.add(key)
         elif entry.msgstr:

@@ -129,7 +129,7 @@ def _lookup(range_tag: LanguageTag, offered: tuple[LanguageTag, ...]) -> str | N
 def _parse_accept_language(header: str) -> list[tuple[str, float]]:
     """Parse Accept-Language into (range, q) in preference order; drop what is malformed."""
     ranges = []
-    for position, item in enumerate(header.split(",")[:_MAX_RANGES]):
+    for position, item in enumerate(header.split(",", _MAX_RANGES)[:_MAX_RANGES]):
         name, _, params = item.strip().partition(";")
         name = name.strip()
         quality = 1.0
@@ -148,49 +148,88 @@ def _parse_accept_language(header: str) -> list[tuple[str, float]]:
 
 @dataclass(frozen=True)
 class Negotiation:
-    """What a request asked for and what it gets."""
+    """What a request asked for, and the offered languages it accepts, best first.
 
-    served: str
+    Each article takes the first candidate it is available in (`best_of`), so one
+    negotiation serves every article of a multi-article answer."""
+
+    candidates: tuple[str, ...]  # offered tags in preference order, ending at English
     requested: str | None = None
     lang_error: str | None = None  # "empty", "repeated" or "malformed"
 
+    @property
+    def served(self) -> str:
+        """The language of an answer that every offered language can give (lists, errors)."""
+        return self.candidates[0] if self.candidates else SOURCE_LANGUAGE
+
+    def best_of(self, available: frozenset[str]) -> str:
+        """The first candidate in `available` (an article's languages); else English."""
+        for tag in self.candidates:
+            if tag in available:
+                return tag
+        return SOURCE_LANGUAGE
+
+
+# The negotiation memo keeps answers for headers up to this many characters, so its
+# size is bounded in bytes (MEMO_ENTRIES x MEMO_KEY_CHARACTERS: about 4 MB of keys),
+# not only in entries: a longer header (rare; browsers send under 100) is negotiated
+# afresh each time, its parse capped at _MAX_RANGES ranges.
+MEMO_ENTRIES = 8192
+MEMO_KEY_CHARACTERS = 512
+
 
 class Negotiator:
-    """Pick the language of a response among the offered ones (the brief's three rules)."""
+    """Rank the offered languages for a request (the brief's three rules), memoized."""
 
-    def __init__(self, offered: tuple[str, ...], memo_size: int = 16384):
+    def __init__(self, offered: tuple[str, ...]):
         self.offered = tuple(parse_tag(tag) for tag in offered)
-        # Bounded per distinct (lang, Accept-Language): hostile variety cannot grow it.
-        self.negotiate = functools.lru_cache(maxsize=memo_size)(self._negotiate)
+        self._memoized = functools.lru_cache(maxsize=MEMO_ENTRIES)(self._negotiate)
+        # One object per distinct answer: the memo's values are shared, not copied.
+        self._answers: dict[Negotiation, Negotiation] = {}
+
+    def negotiate(self, lang_values: tuple[str, ...], accept_language: str) -> Negotiation:
+        """Negotiate from the `lang` query values and the Accept-Language header."""
+        if len(accept_language) + sum(map(len, lang_values)) <= MEMO_KEY_CHARACTERS:
+            return self._memoized(lang_values, accept_language)
+        return self._negotiate(lang_values, accept_language)
+
+    def _answer(self, candidates, requested=None, lang_error=None) -> Negotiation:
+        answer = Negotiation(tuple(dict.fromkeys(candidates)), requested, lang_error)
+        if len(self._answers) < MEMO_ENTRIES:
+            answer = self._answers.setdefault(answer, answer)
+        return answer
 
     def _negotiate(self, lang_values: tuple[str, ...], accept_language: str) -> Negotiation:
-        """Negotiate from the `lang` query values and the Accept-Language header."""
-        requested = None
-        if lang_values:
-            if len(lang_values) > 1:
-                return Negotiation(self._from_header(accept_language)[0], lang_error="repeated")
-            if not lang_values[0]:
-                return Negotiation(self._from_header(accept_language)[0], lang_error="empty")
-            lang = parse_tag(lang_values[0])
-            if lang is None:
-                return Negotiation(self._from_header(accept_language)[0], lang_error="malformed")
-            requested = lang.tag
-            if found := _lookup(lang, self.offered):
-                return Negotiation(found, requested)
-        served, first_range = self._from_header(accept_language)
-        return Negotiation(served, requested or first_range)
+        candidates, first_range = self._from_header(accept_language)
+        if not lang_values:
+            return self._answer(candidates, first_range)
+        if len(lang_values) > 1:
+            return self._answer(candidates, lang_error="repeated")
+        if not lang_values[0]:
+            return self._answer(candidates, lang_error="empty")
+        lang = parse_tag(lang_values[0])
+        if lang is None:
+            return self._answer(candidates, lang_error="malformed")
+        found = _lookup(lang, self.offered)
+        return self._answer(((found,) if found else ()) + candidates, lang.tag)
 
-    def _from_header(self, accept_language: str) -> tuple[str, str | None]:
-        """Rule 2 then rule 3: (served tag, the client's first well-formed range)."""
+    def _from_header(self, accept_language: str) -> tuple[tuple[str, ...], str | None]:
+        """Rule 2 then rule 3: (offered tags in preference order up to English, the
+        client's first well-formed range)."""
         ranges = []
         for name, quality in _parse_accept_language(accept_language):
             if name != "*" and (tag := parse_tag(name)):
                 ranges.append((tag, quality))
         refused = {_lookup(tag, self.offered) for tag, quality in ranges if quality == 0}
         first_range = next((tag.tag for tag, quality in ranges if quality > 0), None)
+        candidates = []
         for tag, quality in ranges:
             if quality > 0:
                 found = _lookup(tag, self.offered)
                 if found and found not in refused:
-                    return found, first_range
-        return SOURCE_LANGUAGE, first_range
+                    candidates.append(found)
+                    if found == SOURCE_LANGUAGE:
+                        break  # every article has English: nothing after it is ever used
+        if SOURCE_LANGUAGE not in candidates:
+            candidates.append(SOURCE_LANGUAGE)
+        return tuple(candidates), first_range

@@ -1,8 +1,11 @@
 """Language tags and negotiation, tested directly on the pure functions."""
 
+import time
+import tracemalloc
+
 import pytest
 
-from service.i18n import Negotiator, parse_tag
+from service.i18n import MEMO_ENTRIES, MEMO_KEY_CHARACTERS, Negotiator, parse_tag
 
 OFFERED = ("en", "es", "fr", "de", "pt-BR", "zh-Hans", "ar", "vi", "ru")
 
@@ -133,8 +136,40 @@ def test_parse_tag_parts(text, parts):
     assert (tag.language, tag.script, tag.region) == parts
 
 
-def test_negotiation_memo_is_bounded():
-    negotiator = Negotiator(OFFERED, memo_size=16)
-    for index in range(200):
-        negotiator.negotiate((), f"es;q=0.{index % 10}, x{index}")
-    assert negotiator.negotiate.cache_info().currsize == 16
+def test_negotiation_memo_is_bounded_in_bytes():
+    """Distinct 8 KB headers (a client's choice) must not each stay in memory: the audit
+    grew a worker by 635 MB with 1,700 of them."""
+    negotiator = Negotiator(OFFERED)
+    filler = ", ".join(f"x-{index:04d}" for index in range(1200))[:8000]
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for index in range(2000):
+        negotiator.negotiate((), f"es;q=0.{index % 10}, {index}{filler}")
+    for index in range(MEMO_ENTRIES * 2):
+        negotiator.negotiate((), f"es;q=0.{index % 10}, x-{index}")
+    grown = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert grown < MEMO_ENTRIES * (MEMO_KEY_CHARACTERS + 400)
+
+
+def test_one_huge_header_is_parsed_in_bounded_time():
+    negotiator = Negotiator(OFFERED)
+    header = "x-a, " * 80_000 + "es"  # 400 KB: only the first ranges are read
+    started = time.perf_counter()
+    assert negotiator.negotiate((), header).served == "en"
+    assert time.perf_counter() - started < 0.05
+
+
+@pytest.mark.parametrize(
+    ("header", "available", "best"),
+    [
+        ("es, fr", {"en", "fr"}, "fr"),
+        ("es, fr", {"en"}, "en"),
+        ("es, en, fr", {"en", "fr"}, "en"),  # English is accepted before French
+        ("es", {"en", "fr"}, "en"),
+        ("fr;q=0, es", {"en", "fr"}, "en"),
+    ],
+)
+def test_each_article_takes_the_first_candidate_it_is_available_in(header, available, best):
+    negotiation = Negotiator(OFFERED).negotiate((), header)
+    assert negotiation.best_of(frozenset(available)) == best

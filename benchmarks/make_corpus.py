@@ -1,9 +1,12 @@
-"""Generate a synthetic corpus: N copies of the first article in nine languages.
+"""Generate a synthetic corpus: N copies of the first article, each with its own catalogs.
 
 Article i is the shipped article under the slug `synthetic-NNNN` with its title
-numbered; its catalog entries are the shipped translations under the new message
-contexts, so bodies keep the real sizes and scripts. Interface strings are copied as
-shipped. The output is what the service reads through CONTENT_DIR and TRANSLATIONS_DIR:
+numbered; its catalog in each language is the shipped one under the new message
+contexts, so bodies keep the real sizes and scripts. Like a real corpus, languages
+catch up at their own pace: per (article, language), most catalogs are complete, some
+lack their last section, some are missing, a few have a fuzzy entry (`coverage`).
+Interface catalogs are copied as shipped. The output is what the service reads
+through CONTENT_DIR and TRANSLATIONS_DIR, compiled:
 
     python -m benchmarks.make_corpus --articles 1000 /tmp/corpus
     CONTENT_DIR=/tmp/corpus/articles TRANSLATIONS_DIR=/tmp/corpus/translations make run
@@ -12,22 +15,39 @@ shipped. The output is what the service reads through CONTENT_DIR and TRANSLATIO
 import argparse
 import json
 import re
+import shutil
 from pathlib import Path
 
 import polib
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 
-from service.catalogs import TEMPLATE_NAME, catalog_paths
+from service.catalog_files import (
+    article_catalog,
+    article_template_path,
+    catalog_files,
+    interface_template_path,
+    languages,
+)
+from service.catalogs import compile_catalog
 from service.config import PACKAGE_DIR, REPOSITORY_DIR
 from service.content.loader import parse_article
 
 SEED_PATH = PACKAGE_DIR / "content" / "articles" / "laser-treatment-for-stretch-marks.toml"
 SHIPPED_TRANSLATIONS = REPOSITORY_DIR / "translations"
+COMPLETE, PARTIAL, MISSING, FUZZY = "complete", "partial", "missing", "fuzzy"
+# Out of every 20 (article, language) pairs: 16 complete, 2 partial, 1 missing, 1 fuzzy.
+COVERAGE_CYCLE = (COMPLETE,) * 16 + (PARTIAL, PARTIAL, MISSING, FUZZY)
 
 
 def synthetic_slug(number: int) -> str:
     return f"synthetic-{number:04d}"
+
+
+def coverage(number: int, language_index: int) -> str:
+    """How far article `number` is translated into the language at `language_index`.
+    Article 1 is complete everywhere (the benchmark's sample section)."""
+    if number == 1:
+        return COMPLETE
+    return COVERAGE_CYCLE[(number * 7 + language_index * 3) % len(COVERAGE_CYCLE)]
 
 
 def _replace_line(text: str, key: str, value: str) -> str:
@@ -52,54 +72,62 @@ def _renumbered(entry: polib.POEntry, seed_slug: str, slug: str, number: int) ->
     )
 
 
-def _catalog(shipped: polib.POFile, seed_slug: str, count: int) -> polib.POFile:
-    """Interface entries as shipped, then the seed's article entries once per article."""
-    article_prefix = f"{seed_slug}/"
+def _article_catalog(seed: polib.POFile, seed_slug: str, number: int, how: str) -> polib.POFile:
+    """The seed's catalog (or template) renumbered for article `number`, translated `how`."""
+    slug = synthetic_slug(number)
     catalog = polib.POFile(wrapwidth=0)  # long lines: wrapping would take most of the run
-    catalog.metadata = dict(shipped.metadata)
-    catalog.header = shipped.header
-    seed_entries = []
-    for entry in (entry for entry in shipped if not entry.obsolete):
-        if (entry.msgctxt or "").startswith(article_prefix):
-            seed_entries.append(entry)
-        else:
-            catalog.append(entry)
-    for number in range(1, count + 1):
-        slug = synthetic_slug(number)
-        catalog.extend(_renumbered(entry, seed_slug, slug, number) for entry in seed_entries)
+    catalog.metadata = dict(seed.metadata)
+    catalog.header = seed.header
+    entries = [_renumbered(entry, seed_slug, slug, number) for entry in seed if not entry.obsolete]
+    last_section = entries[-1].msgctxt
+    for entry in entries:
+        if how == PARTIAL and entry.msgctxt == last_section:
+            entry.msgstr = ""
+        elif how == FUZZY and entry is entries[1]:
+            entry.flags.append("fuzzy")
+    catalog.extend(entries)
     return catalog
 
 
-def _write_mo(catalog: polib.POFile, path: Path, locale: str):
-    """Compile with Babel, as `make translations` does (fuzzy entries left out)."""
-    compiled = Catalog(locale=locale)
-    for entry in catalog.translated_entries():
-        compiled.add(entry.msgid, entry.msgstr, context=entry.msgctxt)
-    with path.open("wb") as mo_file:
-        write_mo(mo_file, compiled)
-
-
 def write_corpus(output_dir: Path, count: int) -> tuple[Path, Path]:
-    """Write `count` articles and every catalog (.pot, .po, .mo); return both directories."""
+    """Write `count` articles, their templates and catalogs, compiled; return the
+    content and translations directories."""
     content_dir = output_dir / "articles"
     translations_dir = output_dir / "translations"
     content_dir.mkdir(parents=True, exist_ok=True)
     seed_text = SEED_PATH.read_text(encoding="utf-8")
     seed = parse_article(seed_text.encode(), str(SEED_PATH))
     for number in range(1, count + 1):
-        slug = synthetic_slug(number)
-        text = _replace_line(seed_text, "slug", slug)
+        text = _replace_line(seed_text, "slug", synthetic_slug(number))
         text = _replace_line(text, "title", f"{seed.title} ({number})")
-        path = content_dir / f"{slug}.toml"
-        path.write_text(text, encoding="utf-8")
-    template = SHIPPED_TRANSLATIONS / TEMPLATE_NAME
-    for source in (template, *catalog_paths(SHIPPED_TRANSLATIONS).values()):
-        catalog = _catalog(polib.pofile(str(source)), seed.slug, count)
-        target = translations_dir / source.relative_to(SHIPPED_TRANSLATIONS)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        catalog.save(str(target))
-        if source != template:
-            _write_mo(catalog, target.with_suffix(".mo"), target.parent.parent.name)
+        (content_dir / f"{synthetic_slug(number)}.toml").write_text(text, encoding="utf-8")
+    for file in catalog_files(SHIPPED_TRANSLATIONS):
+        if file.article is None:
+            target = translations_dir / file.po_path.relative_to(SHIPPED_TRANSLATIONS)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(file.po_path, target)
+    shutil.copyfile(
+        interface_template_path(SHIPPED_TRANSLATIONS), interface_template_path(translations_dir)
+    )
+    seed_template = polib.pofile(str(article_template_path(SHIPPED_TRANSLATIONS, seed.slug)))
+    seed_catalogs = {
+        tag: polib.pofile(str(article_catalog(SHIPPED_TRANSLATIONS, tag, seed.slug).po_path))
+        for tag in languages(SHIPPED_TRANSLATIONS)
+    }
+    for number in range(1, count + 1):
+        slug = synthetic_slug(number)
+        template_path = article_template_path(translations_dir, slug)
+        template_path.parent.mkdir(parents=True, exist_ok=True)
+        _article_catalog(seed_template, seed.slug, number, COMPLETE).save(str(template_path))
+        for index, (tag, seed_catalog) in enumerate(seed_catalogs.items()):
+            how = coverage(number, index)
+            if how != MISSING:
+                path = article_catalog(translations_dir, tag, slug).po_path
+                path.parent.mkdir(parents=True, exist_ok=True)
+                _article_catalog(seed_catalog, seed.slug, number, how).save(str(path))
+    for file in catalog_files(translations_dir):
+        if problems := compile_catalog(file):
+            raise ValueError(problems[0])
     return content_dir, translations_dir
 
 

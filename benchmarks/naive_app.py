@@ -14,24 +14,31 @@ from babel.support import Translations
 from flask import Flask, abort, jsonify, request
 
 from benchmarks.sample import SECTION_RULE
-from service.catalogs import DOMAIN, catalog_paths
+from service.catalog_files import ARTICLES_FOLDER, catalog_files, languages
+from service.catalogs import provenance_of
 from service.config import from_environment
 from service.content.loader import load_articles
 from service.headers import JSON
-from service.i18n import SOURCE_LANGUAGE, parse_tag
-from service.payloads import article_url, section_url, validated_dump
+from service.i18n import SOURCE_LANGUAGE
+from service.payloads import translation_provenance
 from service.schemas import SectionSchema
+from service.urls import article_url, section_url
+from service.validation import validated_dump
 
 
 def create_app() -> Flask:
     """Create the naive app over CONTENT_DIR and TRANSLATIONS_DIR (as the service reads them)."""
     config = from_environment()
     articles = {article.slug: article for article in load_articles(config["CONTENT_DIR"])}
-    translations_by_tag = {
-        tag: Translations.load(config["TRANSLATIONS_DIR"], [parse_tag(tag).babel_name], DOMAIN)
-        for tag in catalog_paths(config["TRANSLATIONS_DIR"])
+    # Each article's compiled catalog per language (articles/<slug>.mo), read by gettext.
+    translations_by_article = {
+        (file.article, file.tag): Translations.load(
+            config["TRANSLATIONS_DIR"], [file.babel_name], f"{ARTICLES_FOLDER}/{file.article}"
+        )
+        for file in catalog_files(config["TRANSLATIONS_DIR"])
+        if file.article
     }
-    shipped = [SOURCE_LANGUAGE, *translations_by_tag]
+    shipped = [SOURCE_LANGUAGE, *languages(config["TRANSLATIONS_DIR"])]
     section_schema = SectionSchema()
     app = Flask(__name__, static_folder=None)
     app.json.ensure_ascii = False  # the same UTF-8 bytes the service sends
@@ -48,7 +55,7 @@ def create_app() -> Flask:
         found = article.sections[position - 1]
         language = request.accept_languages.best_match(shipped, default=SOURCE_LANGUAGE)
         requested = next(iter(request.accept_languages.values()), None)
-        translations = translations_by_tag.get(language)
+        translations = translations_by_article.get((slug, language))
         context = article.section_context(found)
 
         def gettext(text):
@@ -63,6 +70,8 @@ def create_app() -> Flask:
             "heading": found.heading and gettext(found.heading),
             "position": position,
             "paragraphs": [gettext(paragraph) for paragraph in found.paragraphs],
+            "translation": translations
+            and translation_provenance(language, provenance_of(translations.info())),
             "links": {
                 "self": urls[position],
                 "article": article_url(slug),

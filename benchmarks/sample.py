@@ -1,6 +1,6 @@
 """The request every benchmark server answers: one section, for a Mexican-Spanish browser."""
 
-from service.payloads import API_PREFIX, section_url
+from service.urls import API_PREFIX, section_url
 
 SLUG = "laser-treatment-for-stretch-marks"
 # The largest section of the first article (~1.2 KB in Spanish): over gzip's 1 KB bar.

@@ -9,13 +9,13 @@ from service import preview
 from service.api import meta, v1
 from service.cli import register_commands
 from service.config import StartupError
+from service.encoding import Payload, build_payload
 from service.errors import register_error_handlers
 from service.headers import YAML, HeaderPolicy
 from service.i18n import SOURCE_LANGUAGE
-from service.localization import init_localization
 from service.observability import ObservabilityMiddleware, process_metrics, record_store
 from service.openapi import render_document
-from service.payloads import Payload, build_payload, build_store, current_store
+from service.payloads import build_store, current_store
 
 
 class PatientInfoFlask(Flask):
@@ -59,7 +59,6 @@ def create_app(config: dict | None = None) -> Flask:
         app.config[key] = Path(app.config[key])
     app.json.ensure_ascii = False
 
-    init_localization(app)
     store = app.extensions["payload_store"] = build_store(app.config)
     register_error_handlers(app)
     app.register_blueprint(v1.bp)

@@ -15,7 +15,10 @@ from babel.messages.plurals import get_plural
 TRANSLATED_BY = "X-Translated-By"
 MEDICAL_REVIEW = "X-Medical-Review"
 MEDICAL_REVIEW_DATE = "X-Medical-Review-Date"
+MEDICAL_REVIEW_QUALIFICATION = "X-Medical-Review-Qualification"
 NO_REVIEW = "none"
+# What gettext tools write into a new catalog's headers for a person to replace.
+PLACEHOLDER_HEADER_VALUES = ("FULL NAME", "EMAIL@ADDRESS", "LL@li.org")
 
 # %(name)s, %s / %d, and {name} / {} placeholders.
 _PLACEHOLDER = re.compile(r"%\([^)]*\)[sdif]|%[sdif]|\{[A-Za-z0-9_]*\}")
@@ -96,7 +99,11 @@ def _entry_problems(entry: polib.POEntry, plural_count: int) -> list[str]:
 
 def _header_problems(catalog: polib.POFile, babel_name: str) -> list[str]:
     metadata = catalog.metadata
-    problems = []
+    problems = [
+        f"{name} header is the placeholder {value!r}: write who it is, or leave it empty"
+        for name, value in metadata.items()
+        if any(placeholder in value for placeholder in PLACEHOLDER_HEADER_VALUES)
+    ]
     if metadata.get("Language", "").replace("-", "_") != babel_name:
         problems.append(f"Language header is {metadata.get('Language')!r}, expected {babel_name!r}")
     if "charset=utf-8" not in metadata.get("Content-Type", "").lower().replace(" ", ""):
@@ -108,7 +115,7 @@ def _header_problems(catalog: polib.POFile, babel_name: str) -> list[str]:
     revision = metadata.get("PO-Revision-Date", "")
     if not re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d[+-]\d{4}", revision):
         problems.append(f"PO-Revision-Date {revision!r} is not a date like 2026-11-24 10:00+0000")
-    if not metadata.get(TRANSLATED_BY, "").strip():
+    if catalog.translated_entries() and not metadata.get(TRANSLATED_BY, "").strip():
         problems.append(f"{TRANSLATED_BY} header is missing: who translated this catalog, and how")
     reviewer = metadata.get(MEDICAL_REVIEW, "").strip()
     if not reviewer:
@@ -118,6 +125,10 @@ def _header_problems(catalog: polib.POFile, babel_name: str) -> list[str]:
             datetime.date.fromisoformat(metadata.get(MEDICAL_REVIEW_DATE, "").strip())
         except ValueError:
             problems.append(f"{MEDICAL_REVIEW_DATE} must be a YYYY-MM-DD date with a reviewer")
+        if not metadata.get(MEDICAL_REVIEW_QUALIFICATION, "").strip():
+            problems.append(
+                f"{MEDICAL_REVIEW_QUALIFICATION} header is missing: the reviewer's qualification"
+            )
     return problems
 
 

@@ -1,75 +1,138 @@
-"""Load the translation catalogs, check them, and measure how complete each one is.
+"""Compile, load and measure the translation catalogs.
 
-The .po is read with polib for its translations and for what a compiled .mo drops:
-fuzzy flags, line numbers and the provenance headers. Start-up refuses a .mo that
-disagrees with its .po (a catalog edited but not compiled). Flask-Babel's gettext
-reads a catalog of the interface strings only, built from the same translations.
+`compile_catalog` is the one gate between a translator's `.po` and the service: it runs
+every check (service/catalog_checks.py) and only then writes the `.mo`, stamped with
+the SHA-256 of the `.po` it came from and the number of fuzzy entries (which a `.mo`
+leaves out). The service reads only `.mo` files, a tenth of the cost of parsing `.po`
+(thousands of article catalogs), and refuses one whose stamp does not match its `.po`:
+a catalog edited but not compiled (or compiled from a broken `.po`) never serves.
 """
 
 import datetime
-import functools
-import io
-import os
-from collections.abc import Mapping
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 
 import polib
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 from babel.support import Translations
 
 from service.catalog_checks import (
     MEDICAL_REVIEW,
     MEDICAL_REVIEW_DATE,
+    MEDICAL_REVIEW_QUALIFICATION,
     NO_REVIEW,
     TRANSLATED_BY,
+    CatalogProblem,
     check_catalog,
 )
-from service.config import StartupError
-from service.i18n import parse_tag
+from service.catalog_files import (
+    INTERFACE_DOMAIN,
+    CatalogError,
+    CatalogFile,
+    article_templates,
+    catalog_files,
+    check_readable,
+    interface_template_path,
+)
 
-DOMAIN = "messages"
-TEMPLATE_NAME = f"{DOMAIN}.pot"
 PO_DATE_FORMAT = "%Y-%m-%d %H:%M%z"  # POT-Creation-Date, PO-Revision-Date
-
-
-class CatalogError(StartupError):
-    """A catalog or the template is missing, unreadable or inconsistent."""
-
+SOURCE_DIGEST = "X-Source-Digest"  # written into the .mo only
+FUZZY_ENTRIES = "X-Fuzzy-Entries"  # written into the .mo only
 
 MessageKey = tuple[str | None, str]  # (msgctxt, msgid)
+CONTEXT_SEPARATOR = "\x04"  # between msgctxt and msgid in a .mo
+
+
+def parse_po_date(text: str | None) -> datetime.datetime | None:
+    try:
+        return datetime.datetime.strptime(text or "", PO_DATE_FORMAT)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
 class MedicalReview:
+    """A qualified medical translator's sign-off of a catalog, or none."""
+
     reviewer: str | None
+    qualification: str | None
     date: datetime.date | None
 
     @property
     def reviewed(self) -> bool:
         return self.reviewer is not None
 
+    def as_dict(self) -> dict:
+        return {"reviewed": self.reviewed, **vars(self)}
+
+
+NOT_REVIEWED = MedicalReview(None, None, None)
+
 
 @dataclass(frozen=True)
-class LanguageCatalog:
-    """One language's catalog: its translations and what the .po says about them."""
+class Provenance:
+    """Who made a catalog's text and who checked it, as its headers say (None: unknown)."""
 
-    tag: str
-    po_path: Path
-    translations: Translations  # the interface strings only, for Flask-Babel
-    translated: dict[MessageKey, str]
-    fuzzy: frozenset[MessageKey]
-    revision_date: str | None
+    translated_by: str | None
     last_translator: str | None
     language_team: str | None
-    translated_by: str
+    revised: datetime.datetime | None  # PO-Revision-Date
     medical_review: MedicalReview
 
+    def as_dict(self) -> dict:
+        return {
+            "translated_by": self.translated_by,
+            "last_translator": self.last_translator,
+            "revised": self.revised,
+            "medical_review": self.medical_review.as_dict(),
+        }
+
+
+def _header(metadata: dict, name: str) -> str | None:
+    return metadata.get(name.lower(), "").strip() or None
+
+
+def provenance_of(metadata: dict) -> Provenance:
+    """Provenance from a catalog's headers (names in lower case, as gettext gives them)."""
+    reviewer = _header(metadata, MEDICAL_REVIEW)
+    if reviewer in (None, NO_REVIEW):
+        review = NOT_REVIEWED
+    else:
+        review = MedicalReview(
+            reviewer,
+            _header(metadata, MEDICAL_REVIEW_QUALIFICATION),
+            datetime.date.fromisoformat(_header(metadata, MEDICAL_REVIEW_DATE) or ""),
+        )
+    return Provenance(
+        translated_by=_header(metadata, TRANSLATED_BY),
+        last_translator=_header(metadata, "Last-Translator"),
+        language_team=_header(metadata, "Language-Team"),
+        revised=parse_po_date(_header(metadata, "PO-Revision-Date")),
+        medical_review=review,
+    )
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """One language's translations of the interface or of one article."""
+
+    file: CatalogFile
+    translated: dict[MessageKey, str]  # reviewed (non-fuzzy) translations only
+    fuzzy_entries: int
+    provenance: Provenance
+
+    @property
+    def tag(self) -> str:
+        return self.file.tag
+
     def translate(self, key: MessageKey) -> str | None:
-        """The reviewed (non-fuzzy) translation of a message, or None."""
+        """The translation of a message, or None (untranslated or fuzzy)."""
         return self.translated.get(key)
+
+
+@dataclass(frozen=True)
+class InterfaceCatalog(Catalog):
+    translations: Translations  # the same strings, for Flask-Babel
 
 
 @dataclass(frozen=True)
@@ -92,180 +155,139 @@ class Completeness:
         return self.translated * 100 >= threshold_percent * self.total
 
     @classmethod
-    def of(cls, catalog: "LanguageCatalog | None", keys) -> "Completeness":
-        """Measure a catalog over keys; None stands for the source language (all done)."""
-        keys = tuple(keys)
-        if catalog is None:
+    def of(cls, catalog: Catalog | None, keys: tuple[MessageKey, ...], *, source=False):
+        """Measure a catalog over keys: `source` for the English (all done), None for a
+        language with no catalog for them (nothing done)."""
+        if source:
             return cls(len(keys), 0, len(keys))
-        return cls(
-            translated=sum(key in catalog.translated for key in keys),
-            fuzzy=sum(key in catalog.fuzzy for key in keys),
-            total=len(keys),
-        )
+        if catalog is None:
+            return cls(0, 0, len(keys))
+        translated = sum(key in catalog.translated for key in keys)
+        fuzzy = min(catalog.fuzzy_entries, len(keys) - translated)
+        return cls(translated, fuzzy, len(keys))
 
 
 @dataclass(frozen=True)
 class Template:
-    """The messages every catalog should translate (translations/messages.pot)."""
+    """The interface messages every language must translate to be offered."""
 
     keys: tuple[MessageKey, ...]
-    # When the strings were last extracted from the source (POT-Creation-Date).
-    creation_date: datetime.datetime | None = None
-
-    def article_keys(self, slug: str) -> tuple[MessageKey, ...]:
-        """The messages of one article (their contexts are "<slug>/...")."""
-        return self._keys_by_article.get(slug, ())
-
-    @functools.cached_property
-    def _keys_by_article(self) -> dict[str, tuple[MessageKey, ...]]:
-        """Every article's messages, grouped once (not rescanned per article and language)."""
-        grouped: dict[str, list[MessageKey]] = {}
-        for key in self.keys:
-            slug, separator, _ = (key[0] or "").partition("/")
-            if separator:
-                grouped.setdefault(slug, []).append(key)
-        return {slug: tuple(keys) for slug, keys in grouped.items()}
+    created: datetime.datetime  # POT-Creation-Date: when the English was last extracted
 
 
-def _key(entry: polib.POEntry) -> MessageKey:
-    return entry.msgctxt, entry.msgid
-
-
-def _read_po(path: Path) -> polib.POFile:
+def read_po(path: Path) -> polib.POFile:
+    """Parse a .po or .pot; one CatalogError line naming the file and line if it is broken."""
     try:
         return polib.pofile(str(path), encoding="utf-8", check_for_duplicates=False)
-    except (OSError, ValueError, UnicodeDecodeError) as error:
+    except (OSError, ValueError, UnicodeDecodeError) as error:  # polib's name the line
         raise CatalogError(f"{path}: cannot be parsed: {error}") from None
 
 
-def _check_readable(translations_dir: Path):
-    if not translations_dir.is_dir() or not os.access(translations_dir, os.R_OK | os.X_OK):
-        raise CatalogError(f"{translations_dir}: not a readable directory")
-
-
-def load_template(translations_dir: Path) -> Template:
-    _check_readable(translations_dir)
-    path = translations_dir / TEMPLATE_NAME
-    if not path.is_file():
-        raise CatalogError(f"{path}: the template is missing; run `make translations-extract`")
-    pot = _read_po(path)
-    created = pot.metadata.get("POT-Creation-Date", "")
-    try:
-        creation_date = datetime.datetime.strptime(created, PO_DATE_FORMAT)
-    except ValueError:
+def template_created(path: Path) -> datetime.datetime:
+    created = read_po(path).metadata.get("POT-Creation-Date", "")
+    moment = parse_po_date(created)
+    if moment is None:
         raise CatalogError(
             f"{path}: POT-Creation-Date {created!r} is not a date like 2026-11-24 10:00+0000; "
-            "run `make translations-extract`"
-        ) from None
-    return Template(
-        keys=tuple(_key(entry) for entry in pot if not entry.obsolete),
-        creation_date=creation_date,
-    )
+            "run `make translations-update`"
+        )
+    return moment
 
 
-def catalog_paths(translations_dir: Path) -> dict[str, Path]:
-    """Map each catalog's BCP 47 tag to its .po file, in tag order."""
-    _check_readable(translations_dir)
+def load_interface_template(translations_dir: Path) -> Template:
+    check_readable(translations_dir)
+    path = interface_template_path(translations_dir)
+    if not path.is_file():
+        raise CatalogError(f"{path}: the template is missing; run `make translations-update`")
+    keys = tuple((entry.msgctxt, entry.msgid) for entry in read_po(path) if not entry.obsolete)
+    return Template(keys, template_created(path))
+
+
+def source_digest(path: Path) -> str:
     try:
-        paths = sorted(translations_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+        return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as error:
-        raise CatalogError(f"{translations_dir}: cannot be read: {error.strerror}") from None
-    found = {}
-    for path in paths:
-        directory = path.parent.parent.name
-        tag = parse_tag(directory)
-        if tag is None or tag.babel_name != directory:
-            raise CatalogError(f"{path}: directory {directory!r} is not a Babel locale name")
-        found[tag.tag] = path
-    return found
+        raise CatalogError(f"{path}: cannot be read: {error.strerror}") from None
 
 
-def _medical_review(metadata: dict) -> MedicalReview:
-    """The review named by a checked catalog's headers."""
-    reviewer = metadata[MEDICAL_REVIEW].strip()
-    if reviewer == NO_REVIEW:
-        return MedicalReview(None, None)
-    return MedicalReview(reviewer, datetime.date.fromisoformat(metadata[MEDICAL_REVIEW_DATE]))
+def compile_catalog(file: CatalogFile) -> list[CatalogProblem]:
+    """Check one .po and, if it passes, write its .mo; return the problems found."""
+    po = read_po(file.po_path)
+    if problems := check_catalog(po, file.po_path, file.babel_name):
+        return problems
+    po.metadata[SOURCE_DIGEST] = source_digest(file.po_path)
+    po.metadata[FUZZY_ENTRIES] = str(len(po.fuzzy_entries()))
+    po.save_as_mofile(str(file.mo_path))
+    return []
 
 
-def _load_mo(mo_path: Path) -> Translations:
-    if not mo_path.is_file():
-        raise CatalogError(f"{mo_path}: not compiled; run `make translations`")
+def load_catalog(file: CatalogFile, shared_keys: dict[MessageKey, MessageKey]) -> Catalog:
+    """Load one compiled catalog; refuse it when it is missing or stale against its .po.
+
+    Keys found in `shared_keys` (the articles' and the template's) are stored as that
+    one object: with a thousand articles, a copy of the English per catalog was a fifth
+    of the memory."""
+    if not file.mo_path.is_file():
+        raise CatalogError(f"{file.mo_path}: not compiled; run `make translations`")
     try:
-        with mo_path.open("rb") as mo_file:
-            return Translations(mo_file, domain=DOMAIN)
+        with file.mo_path.open("rb") as mo_file:
+            compiled = Translations(mo_file, domain=INTERFACE_DOMAIN)
     except Exception as error:  # gettext raises whatever the bytes trip: all mean corrupted
-        raise CatalogError(f"{mo_path}: corrupted compiled catalog: {error}") from None
-
-
-def _interface_translations(babel_name: str, translated: dict[MessageKey, str]) -> Translations:
-    """The interface strings as a gettext catalog, for Flask-Babel: the messages without
-    a msgctxt (every content string has one, "<slug>/<section>"). The whole .mo, kept,
-    held another copy of every article's English: 30 MB at a thousand articles."""
-    catalog = Catalog(locale=babel_name, domain=DOMAIN)
-    for (context, msgid), msgstr in translated.items():
-        if context is None:
-            catalog.add(msgid, msgstr)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return Translations(compiled, domain=DOMAIN)
-
-
-def load_catalog(
-    tag: str, po_path: Path, shared_keys: Mapping[MessageKey, MessageKey] = MappingProxyType({})
-) -> LanguageCatalog:
-    """Load one language's .po and .mo; raise CatalogError naming the file and entry.
-
-    Keys found in `shared_keys` (the template's) are stored as that one object, and
-    each translation as the .mo's string: with a thousand articles, a copy of the
-    English per catalog and of each translation per file was a fifth of the memory.
-    """
-    po = _read_po(po_path)
-    if problems := check_catalog(po, po_path, po_path.parent.parent.name):
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise CatalogError(f"{problems[0]}{more}; run `make translations-check`")
-    translated, fuzzy = {}, set()
-    for entry in po:
-        if entry.obsolete or entry.msgid_plural:
-            continue
-        key = _key(entry)
-        key = shared_keys.get(key, key)
-        if entry.fuzzy:
-            fuzzy.add(key)
-        elif entry.msgstr:
-            translated[key] = entry.msgstr
-    metadata = po.metadata
-    del po  # its parsed entries (tens of MB per catalog at a thousand articles) go
-
-    translations = _load_mo(po_path.with_suffix(".mo"))
-    for key, msgstr in translated.items():
-        context, msgid = key
-        compiled = translations.pgettext(context, msgid) if context else translations.gettext(msgid)
-        if compiled != msgstr:
-            raise CatalogError(
-                f"{po_path.with_suffix('.mo')}: stale against {po_path.name} "
-                f"(entry {context or ''}|{msgid[:40]!r}); run `make translations`"
-            )
-        translated[key] = compiled
-    return LanguageCatalog(
-        tag=tag,
-        po_path=po_path,
-        translations=_interface_translations(po_path.parent.parent.name, translated),
-        translated=translated,
-        fuzzy=frozenset(fuzzy),
-        revision_date=metadata.get("PO-Revision-Date") or None,
-        last_translator=metadata.get("Last-Translator") or None,
-        language_team=metadata.get("Language-Team") or None,
-        translated_by=metadata[TRANSLATED_BY].strip(),
-        medical_review=_medical_review(metadata),
-    )
-
-
-def load_catalogs(translations_dir: Path, template: Template) -> dict[str, LanguageCatalog]:
-    """Load every catalog under translations_dir, keyed by BCP 47 tag."""
-    shared_keys = {key: key for key in template.keys}
-    return {
-        tag: load_catalog(tag, path, shared_keys)
-        for tag, path in catalog_paths(translations_dir).items()
+        raise CatalogError(f"{file.mo_path}: corrupted compiled catalog: {error}") from None
+    metadata = compiled.info()
+    if metadata.get(SOURCE_DIGEST.lower()) != source_digest(file.po_path):
+        raise CatalogError(
+            f"{file.mo_path}: stale against {file.po_path.name} (edited since it was "
+            "compiled, or it fails the checks); run `make translations`"
+        )
+    translated = {}
+    # gettext has no public lookup that tells a missing translation from one equal to
+    # the English, so the parsed catalog is read directly.
+    for raw_key, msgstr in compiled._catalog.items():
+        if not isinstance(raw_key, str) or not raw_key:
+            continue  # the header entry, and plural forms (which articles do not use)
+        context, separator, msgid = raw_key.partition(CONTEXT_SEPARATOR)
+        key: MessageKey = (context, msgid) if separator else (None, raw_key)
+        translated[shared_keys.get(key, key)] = msgstr
+    common = {
+        "file": file,
+        "translated": translated,
+        "fuzzy_entries": int(metadata.get(FUZZY_ENTRIES.lower(), "0")),
+        "provenance": provenance_of(metadata),
     }
+    if file.article is None:
+        return InterfaceCatalog(**common, translations=compiled)
+    return Catalog(**common)
+
+
+@dataclass(frozen=True)
+class Catalogs:
+    """Every compiled catalog the service serves from."""
+
+    template: Template  # the interface's
+    interface: dict[str, InterfaceCatalog]  # by tag: the languages with a catalog
+    articles: dict[tuple[str, str], Catalog]  # by (slug, tag)
+    # When each article's English was last extracted (its template's POT-Creation-Date).
+    extracted: dict[str, datetime.datetime]
+
+    def of_article(self, slug: str, tag: str) -> Catalog | None:
+        return self.articles.get((slug, tag))
+
+
+def load_catalogs(translations_dir: Path, article_keys: dict[str, tuple[MessageKey, ...]]):
+    """Load the interface template and every compiled catalog of the articles given
+    (slug -> message keys). A catalog of an article that does not exist is not loaded
+    (`flask translate check` reports it)."""
+    template = load_interface_template(translations_dir)
+    shared_keys = {key: key for keys in (template.keys, *article_keys.values()) for key in keys}
+    interface, articles = {}, {}
+    for file in catalog_files(translations_dir):
+        if file.article is None:
+            interface[file.tag] = load_catalog(file, shared_keys)
+        elif file.article in article_keys:
+            articles[file.article, file.tag] = load_catalog(file, shared_keys)
+    templates = article_templates(translations_dir)
+    extracted = {
+        slug: template_created(templates[slug]) for slug in article_keys if slug in templates
+    }
+    return Catalogs(template, interface, articles, extracted)

@@ -1,231 +1,248 @@
 """`flask translate ...` and `flask openapi ...`: the commands translators and CI run.
 
-The translate commands wrap pybabel so a translator never types its options.
+Each article has its own template and, per language, its own catalog
+(service/catalog_files.py); the interface strings have one. The commands keep them
+all in step, so a translator never types a pybabel line.
 """
 
 import sys
-import tempfile
 from pathlib import Path
 
 import click
-import polib
-from babel.messages.catalog import Catalog
-from babel.messages.frontend import BaseError, CommandLineInterface
-from babel.messages.pofile import read_po
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from service.catalog_checks import (
-    MEDICAL_REVIEW,
-    MEDICAL_REVIEW_DATE,
-    NO_REVIEW,
-    TRANSLATED_BY,
-    check_catalog,
+from service import catalog_maintenance as maintenance
+from service.catalog_checks import check_catalog
+from service.catalog_files import (
+    article_catalog,
+    article_templates,
+    catalog_files,
+    exists,
+    interface_template_path,
+    languages,
 )
-from service.catalogs import (
-    DOMAIN,
-    TEMPLATE_NAME,
-    CatalogError,
-    Completeness,
-    catalog_paths,
-    load_catalogs,
-    load_template,
-)
-from service.config import REPOSITORY_DIR, from_environment
+from service.catalogs import Completeness, compile_catalog, provenance_of, read_po
+from service.config import StartupError, from_environment
+from service.content.loader import load_articles
 from service.i18n import parse_tag
 
-translate = AppGroup("translate", help="Keep the translation catalogs up to date.")
-openapi = AppGroup("openapi", help="Write or check the committed OpenAPI document.")
 
-PROVENANCE_HEADERS = (TRANSLATED_BY, MEDICAL_REVIEW, MEDICAL_REVIEW_DATE)
+class TranslateGroup(AppGroup):
+    """Commands whose broken input (a catalog, an article) is one line, not a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except StartupError as error:
+            raise click.ClickException(str(error)) from None
+
+
+translate = TranslateGroup("translate", help="Keep the translation catalogs up to date.")
+openapi = AppGroup("openapi", help="Write or check the committed OpenAPI document.")
 
 
 def _translations_dir() -> Path:
     return current_app.config["TRANSLATIONS_DIR"]
 
 
-def _pybabel(*arguments: str):
-    """Run one pybabel command in-process, quietly but for errors; exit if it fails."""
-    try:
-        status = CommandLineInterface().run(["pybabel", "--quiet", *arguments])
-    except BaseError as error:
-        raise click.ClickException(str(error)) from None
-    if status:
-        raise click.ClickException(f"pybabel {arguments[0]} failed")
+def _articles():
+    return load_articles(current_app.config["CONTENT_DIR"])
 
 
-def _extract(output: Path):
-    _pybabel(
-        "extract",
-        f"--mapping-file={REPOSITORY_DIR / 'babel.cfg'}",
-        "--keyword=lazy_gettext",
-        "--keyword=N_",
-        "--add-comments=Translators:",
-        "--no-location",
-        "--project=patient-info-api",
-        "--version=1",
-        "--msgid-bugs-address=translations@patient-info.invalid",
-        f"--output-file={output}",
-        str(REPOSITORY_DIR),
-    )
+def _fail(problems: list[str], advice: str):
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    click.echo(advice, err=True)
+    sys.exit(1)
+
+
+def _report_orphans(translations_dir: Path, slugs: set[str]):
+    for path in maintenance.orphans(translations_dir, slugs):
+        click.echo(
+            f"warning: {path} belongs to no article; delete it (git rm) if the article "
+            "was removed on purpose",
+            err=True,
+        )
 
 
 @translate.command("extract")
 def extract_command():
-    """Refresh messages.pot from the article files and the code."""
-    _extract(_translations_dir() / TEMPLATE_NAME)
-    click.echo(f"wrote {_translations_dir() / TEMPLATE_NAME}")
+    """Refresh the templates: messages.pot from the code, one per article."""
+    translations_dir, articles = _translations_dir(), _articles()
+    fresh = maintenance.templates(translations_dir, articles)
+    written = [path for path, catalog in fresh.items() if maintenance.write_template(path, catalog)]
+    click.echo(f"{len(written)} of {len(fresh)} templates changed")
+    _report_orphans(translations_dir, {article.slug for article in articles})
 
 
 @translate.command("update")
 def update_command():
-    """Merge messages.pot into every catalog (changed strings become fuzzy)."""
-    saved = {
-        path: dict(polib.pofile(str(path)).metadata)
-        for path in catalog_paths(_translations_dir()).values()
-    }
-    _pybabel(
-        "update",
-        f"--input-file={_translations_dir() / TEMPLATE_NAME}",
-        f"--output-dir={_translations_dir()}",
-        "--ignore-obsolete",
-    )
-    for path, metadata in saved.items():
-        # pybabel drops headers it does not know; put the provenance back.
-        catalog = polib.pofile(str(path))
-        catalog.metadata.update(
-            {name: metadata[name] for name in PROVENANCE_HEADERS if name in metadata}
-        )
-        catalog.save()
-    click.echo(f"updated {len(saved)} catalogs")
+    """Merge every template into every language's catalog; new articles get empty
+    catalogs in every language (changed strings become fuzzy)."""
+    translations_dir, articles = _translations_dir(), _articles()
+    slugs = {article.slug for article in articles}
+    template_paths = [interface_template_path(translations_dir)] + [
+        path for slug, path in article_templates(translations_dir).items() if slug in slugs
+    ]
+    created = changed = 0
+    for file in maintenance.every_catalog(translations_dir, template_paths):
+        template = maintenance.read_catalog(maintenance.template_of(translations_dir, file))
+        if exists(file.po_path):
+            changed += maintenance.replace(file.po_path, maintenance.merged(file, template))
+        else:
+            maintenance.replace(file.po_path, maintenance.new_catalog(file, template))
+            created += 1
+            click.echo(f"created {file.po_path}")
+    click.echo(f"{changed} catalogs updated, {created} created")
+    _report_orphans(translations_dir, slugs)
 
 
 @translate.command("init")
 @click.argument("language")
 @click.option("--translated-by", required=True, help="Who translates it (shown in the API).")
 def init_command(language: str, translated_by: str):
-    """Start a catalog for LANGUAGE (a BCP 47 tag such as pt-BR)."""
+    """Start LANGUAGE (a BCP 47 tag such as pt-BR): its interface catalog and one
+    catalog per article. Refuses to touch a language that has any catalog."""
     tag = parse_tag(language)
     if tag is None:
         raise click.BadParameter(f"{language!r} is not a BCP 47 tag", param_hint="LANGUAGE")
-    _pybabel(
-        "init",
-        f"--input-file={_translations_dir() / TEMPLATE_NAME}",
-        f"--output-dir={_translations_dir()}",
-        f"--locale={tag.babel_name}",
-    )
-    path = _translations_dir() / tag.babel_name / "LC_MESSAGES" / f"{DOMAIN}.po"
-    catalog = polib.pofile(str(path))
-    catalog.metadata.update({TRANSLATED_BY: translated_by, MEDICAL_REVIEW: NO_REVIEW})
-    catalog.save()
-    click.echo(f"created {path}")
+    translations_dir = _translations_dir()
+    templates = [
+        interface_template_path(translations_dir),
+        *article_templates(translations_dir).values(),
+    ]
+    files = [maintenance.catalog_for(translations_dir, tag.tag, path) for path in templates]
+    if existing := [file.po_path for file in files if exists(file.po_path)]:
+        raise click.ClickException(
+            f"{tag.tag} already has {len(existing)} catalogs (such as {existing[0]}); "
+            "nothing was written. `make translations-update` adds catalogs for new articles."
+        )
+    for file, template_path in zip(files, templates, strict=True):
+        template = maintenance.read_catalog(template_path)
+        maintenance.replace(file.po_path, maintenance.new_catalog(file, template, translated_by))
+    click.echo(f"created {len(files)} catalogs for {tag.tag}")
+
+
+@translate.command("split")
+def split_command():
+    """Move article strings out of each language's messages.po into one catalog per
+    article (for catalogs made before per-article catalogs); keeps every translation."""
+    translations_dir = _translations_dir()
+    for tag in languages(translations_dir):
+        for path in maintenance.split_language(translations_dir, tag):
+            click.echo(f"wrote {path}")
+    click.echo("now run `make translations-update` to write the per-article templates")
 
 
 @translate.command("compile")
 def compile_command():
-    """Compile every catalog to .mo (fuzzy entries are left out)."""
-    _pybabel("compile", f"--directory={_translations_dir()}", f"--domain={DOMAIN}")
-
-
-def _messages(catalog: Catalog) -> dict:
-    """Each entry's content by (context, msgid): what a translator sees, not line numbers."""
-    return {
-        (message.context, message.id): (
-            message.string,
-            sorted(message.flags),
-            message.auto_comments,
-            message.user_comments,
-            message.previous_id,
-            message.locations,
+    """Check every catalog and compile it to .mo (fuzzy entries are left out)."""
+    problems = []
+    for file in catalog_files(_translations_dir()):
+        problems += compile_catalog(file)
+    if problems:
+        _fail(
+            [str(problem) for problem in problems],
+            "fix these entries in your editor, then run `make translations` again",
         )
-        for message in catalog
-        if message.id
-    }
 
 
-def _differences(old: Catalog, new: Catalog) -> list[str]:
-    """Entries that differ between two catalogs, ignoring dates and line numbers.
-
-    (Babel's Catalog.is_identical, behind `pybabel update --check`, cannot look up
-    entries that have a msgctxt, and compares line numbers.)
-    """
-    old_messages, new_messages = _messages(old), _messages(new)
-    changed = []
-    for key in sorted(old_messages.keys() | new_messages.keys(), key=str):
-        before, after = old_messages.get(key), new_messages.get(key)
-        if before != after:
-            context, msgid = key
-            state = "new" if before is None else "removed" if after is None else "changed"
-            changed.append(f"{state}: {context or ''}|{str(msgid)[:50]!r}")
-    return changed
-
-
-def _read_catalog(path: Path) -> Catalog:
-    with path.open("rb") as catalog_file:
-        return read_po(catalog_file)
-
-
-def _stale_entries(translations_dir: Path) -> list[str]:
+def _stale(translations_dir: Path, articles) -> list[str]:
     """What `flask translate extract` and then `update` would change, file by file."""
-    committed_path = translations_dir / TEMPLATE_NAME
-    with tempfile.TemporaryDirectory() as scratch:
-        fresh_path = Path(scratch) / TEMPLATE_NAME
-        _extract(fresh_path)
-        fresh = _read_catalog(fresh_path)
-    problems = [
-        f"{committed_path}: {change}"
-        for change in _differences(_read_catalog(committed_path), fresh)
-    ]
-    for path in catalog_paths(translations_dir).values():
-        catalog = _read_catalog(path)
-        updated = _read_catalog(path)
-        updated.update(fresh)
-        problems += [f"{path}: {change}" for change in _differences(catalog, updated)]
+    problems = []
+    fresh = maintenance.templates(translations_dir, articles)
+    for path, template in fresh.items():
+        if not exists(path):
+            problems.append(f"{path}: missing")
+            continue
+        problems += [
+            f"{path}: {change}"
+            for change in maintenance.differences(maintenance.read_catalog(path), template)
+        ]
+    for file in maintenance.every_catalog(translations_dir, fresh):
+        if not exists(file.po_path):
+            problems.append(f"{file.po_path}: missing")
+            continue
+        catalog = maintenance.read_catalog(file.po_path, file.babel_name)
+        updated = maintenance.read_catalog(file.po_path, file.babel_name)
+        updated.update(fresh[maintenance.template_of(translations_dir, file)])
+        problems += [
+            f"{file.po_path}: {change}" for change in maintenance.differences(catalog, updated)
+        ]
     return problems
 
 
 @translate.command("check")
 def check_command():
     """Fail, naming file, line and entry, if a catalog is broken or anything is stale."""
-    translations_dir = _translations_dir()
-    problems = _stale_entries(translations_dir)
-    if problems:
-        problems.append("the template or catalogs are stale: run `make translations-update`")
-    broken = [
-        str(problem)
-        for path in catalog_paths(translations_dir).values()
-        for problem in check_catalog(polib.pofile(str(path)), path, path.parent.parent.name)
+    translations_dir, articles = _translations_dir(), _articles()
+    problems = []
+    if stale := _stale(translations_dir, articles):
+        problems += [*stale, "the templates or catalogs are stale: run `make translations-update`"]
+    problems += [
+        f"{path}: belongs to no article: delete it, or restore the article"
+        for path in maintenance.orphans(translations_dir, {article.slug for article in articles})
     ]
-    if broken:
-        problems += [*broken, "fix these entries in your editor, then run `make translations`"]
-    else:
-        try:
-            load_catalogs(translations_dir, load_template(translations_dir))
-        except CatalogError as error:
-            problems.append(str(error))
+    for file in catalog_files(translations_dir):
+        problems += map(str, check_catalog(read_po(file.po_path), file.po_path, file.babel_name))
     if problems:
-        for problem in problems:
-            click.echo(f"error: {problem}", err=True)
-        sys.exit(1)
-    click.echo("template and catalogs are up to date")
+        _fail(problems, "fix these, then run `make translations-check` again")
+    click.echo("templates and catalogs are up to date")
+
+
+def _status_row(measured: Completeness, reviewed: str) -> str:
+    missing = measured.total - measured.translated - measured.fuzzy
+    return (
+        f"{measured.translated:>11}{measured.fuzzy:>7}{missing:>9}"
+        f"{measured.percent:>8.1f}%  {reviewed}"
+    )
 
 
 @translate.command("status")
-def status_command():
-    """Print each language's translated, fuzzy and untranslated counts."""
-    template = load_template(_translations_dir())
+@click.option("--lang", "language", help="Only this language (BCP 47 tag).")
+@click.option("--article", help="Only this article (slug).")
+def status_command(language: str | None, article: str | None):
+    """Print a table of articles x languages (translated, fuzzy, missing, reviewed), then
+    a summary per language, from the .po files as they are now."""
+    translations_dir = _translations_dir()
     threshold = current_app.config["TRANSLATION_COMPLETENESS_THRESHOLD"]
-    click.echo(
-        f"{'language':<10}{'translated':>11}{'fuzzy':>7}{'missing':>9}{'percent':>9}  offered"
-    )
-    for tag, catalog in load_catalogs(_translations_dir(), template).items():
-        measured = Completeness.of(catalog, template.keys)
-        missing = measured.total - measured.translated - measured.fuzzy
-        offered = "yes" if measured.meets(threshold) else f"no (< {threshold}%)"
-        click.echo(
-            f"{tag:<10}{measured.translated:>11}{measured.fuzzy:>7}{missing:>9}"
-            f"{measured.percent:>8.1f}%  {offered}"
-        )
+    articles = [each for each in _articles() if article in (None, each.slug)]
+    tags = [tag for tag in languages(translations_dir) if language in (None, tag)]
+    if article and not articles:
+        raise click.BadParameter(f"no article {article!r}", param_hint="--article")
+    if language and not tags:
+        raise click.BadParameter(f"no catalogs for {language!r}", param_hint="--lang")
+    header = f"{'translated':>11}{'fuzzy':>7}{'missing':>9}{'percent':>9}  medical review"
+    click.echo(f"{'article':<40}{'language':<10}{header}")
+    summary = {tag: [0, 0] for tag in tags}  # articles available, articles
+    for each in articles:
+        for tag in tags:
+            po_path = article_catalog(translations_dir, tag, each.slug).po_path
+            measured, reviewed = _measure(po_path, each.messages())
+            summary[tag][0] += measured.meets(threshold)
+            summary[tag][1] += 1
+            click.echo(f"{each.slug[:39]:<40}{tag:<10}{_status_row(measured, reviewed)}")
+    click.echo(f"\n{'language':<10}{'articles served':>16}  (threshold {threshold}%)")
+    for tag, (available, total) in summary.items():
+        click.echo(f"{tag:<10}{f'{available} of {total}':>16}")
+
+
+def _measure(po_path: Path, keys) -> tuple[Completeness, str]:
+    """How much of `keys` a .po translates, and its medical review ("none" or who)."""
+    if not exists(po_path):
+        return Completeness(0, 0, len(keys)), "(no catalog)"
+    po = read_po(po_path)
+    entries = {(entry.msgctxt, entry.msgid): entry for entry in po if not entry.obsolete}
+    translated = sum(1 for key in keys if key in entries and entries[key].translated())
+    fuzzy = sum(1 for key in keys if key in entries and entries[key].fuzzy)
+    metadata = {name.lower(): value for name, value in po.metadata.items()}
+    try:
+        review = provenance_of(metadata).medical_review
+    except ValueError:
+        return Completeness(translated, fuzzy, len(keys)), "(review date invalid)"
+    reviewed = f"{review.reviewer}, {review.date}" if review.reviewed else "none"
+    return Completeness(translated, fuzzy, len(keys)), reviewed
 
 
 @openapi.command("write")

@@ -4,14 +4,14 @@ import logging
 from dataclasses import dataclass
 
 from flask import Flask, Response, request
-from flask_babel import force_locale, gettext
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from service.headers import PROBLEM_JSON
 from service.i18n import N_
 from service.observability import REQUEST_ID
-from service.payloads import current_store, serialize
+from service.payloads import current_store
 from service.schemas import ProblemSchema
+from service.validation import serialize
 
 log = logging.getLogger(__name__)
 # (language, English detail) pairs whose translation failed to format, logged once each.
@@ -211,9 +211,10 @@ def problem_response(problem: Problem) -> Response:
     """Render a Problem in the request's language, with no-store and CORS headers."""
     problem_type, status = problem.problem_type, problem.problem_type.status
     language = problem.language or _error_language()
-    with force_locale(language.replace("-", "_")):
-        title = gettext(problem_type.title)
-        detail = _formatted(gettext(problem_type.detail), problem_type.detail, problem, language)
+    localizer = current_store().localizer(language)
+    title = localizer.interface(problem_type.title).text
+    detail_template = localizer.interface(problem_type.detail).text
+    detail = _formatted(detail_template, problem_type.detail, problem, language)
     body = serialize(
         ProblemSchema(),
         {

@@ -10,7 +10,7 @@ dict, dumped and validated through InfobuttonFeedSchema, once per distinct reque
 import datetime
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from urllib.parse import quote
 from xml.etree import ElementTree
 
@@ -19,22 +19,15 @@ from werkzeug.datastructures import MultiDict
 from service import schemas
 from service.codes import CodeQuery
 from service.content.model import CODE_SYSTEMS, Article
+from service.encoding import Payload, build_payload
 from service.errors import INVALID_RESPONSE_TYPE, Problem
 from service.headers import JSON
 from service.i18n import N_, text_direction
+from service.localization import DISCLAIMER, REVIEW_SUMMARIES, Localizer
 from service.modified import language_modified
-from service.payloads import (
-    DISCLAIMER,
-    REVIEW_SUMMARIES,
-    Localizer,
-    Payload,
-    PayloadStore,
-    article_url,
-    build_payload,
-    serialize,
-    validated_dump,
-    with_lang,
-)
+from service.payloads import PayloadStore
+from service.urls import article_url, with_lang
+from service.validation import serialize, validated_dump
 
 CODE_PARAMETER = "mainSearchCriteria.v.c"
 SYSTEM_PARAMETER = "mainSearchCriteria.v.cs"
@@ -127,53 +120,61 @@ class _Entry:
     updated: datetime.datetime
 
 
-def _entry(store: PayloadStore, localizer: Localizer, article: Article) -> _Entry:
-    """One feed entry: title, the article's opening, review status, disclaimer, link."""
-    title, title_language = localizer.title(article)
-    _, opening, language = localizer.section(article, article.sections[0])
+def _entry(store: PayloadStore, candidates: tuple[str, ...], article: Article) -> _Entry:
+    """One feed entry, in the first of `candidates` the article is available in: title,
+    the article's opening, review status, disclaimer, link."""
+    tag = next((each for each in candidates if each in store.available[article.slug]), "en")
+    localizer = store.localizer(tag)
+    title = localizer.title(article)
+    opening = localizer.section(article, article.sections[0])
     paragraphs = [
-        *((text, language) for text in opening),
-        localizer.interface(REVIEW_SUMMARIES[article.metadata.clinical_review]),
-        localizer.interface(DISCLAIMER),
+        *((text, opening.language) for text in opening.paragraphs),
+        astuple(localizer.interface(REVIEW_SUMMARIES[article.metadata.clinical_review])),
+        astuple(localizer.interface(DISCLAIMER)),
     ]
-    updated = store.modified[localizer.tag][article.slug]
+    updated = store.modified[article.slug, tag]
     body = {
-        "lang": language,
-        "title": _text(title, title_language, language),
+        "lang": opening.language,
+        "title": _text(title.text, title.language, opening.language),
         "link": [
             {
-                "href": store.public_url(with_lang(article_url(article.slug), localizer.tag)),
+                "href": store.public_url(with_lang(article_url(article.slug), tag)),
                 "rel": "alternate",
                 "type": "application/json",
-                "hreflang": localizer.tag,
-                "title": title,
+                "hreflang": tag,
+                "title": title.text,
             }
         ],
-        "id": {"value": f"urn:patient-info:article:{article.slug}:{localizer.tag}"},
+        "id": {"value": f"urn:patient-info:article:{article.slug}:{tag}"},
         "updated": {"value": _atom_date(updated)},
-        "summary": {"value": summary_html(paragraphs, language), "type": "html"},
+        "summary": {"value": summary_html(paragraphs, opening.language), "type": "html"},
     }
-    languages = (title_language, *(paragraph_language for _, paragraph_language in paragraphs))
+    languages = (title.language, *(paragraph_language for _, paragraph_language in paragraphs))
     return _Entry(body, languages, updated)
 
 
 def _subtitle(localizer: Localizer, query: CodeQuery) -> tuple[str, str]:
     if query.system is None:
-        text, language = localizer.interface(FEED_SUBTITLE_ANY_SYSTEM)
-        return text % {"code": query.code}, language
-    text, language = localizer.interface(FEED_SUBTITLE)
-    return text % {"system": CODE_SYSTEMS[query.system][0], "code": query.code}, language
+        subtitle = localizer.interface(FEED_SUBTITLE_ANY_SYSTEM)
+        return subtitle.text % {"code": query.code}, subtitle.language
+    subtitle = localizer.interface(FEED_SUBTITLE)
+    values = {"system": CODE_SYSTEMS[query.system][0], "code": query.code}
+    return subtitle.text % values, subtitle.language
 
 
-def feed_document(store: PayloadStore, knowledge: KnowledgeRequest, tag: str) -> tuple[dict, list]:
-    """The feed as MedlinePlus Connect's JSON shapes it (before dumping), and its languages."""
-    localizer = Localizer(tag, store.catalogs.get(tag))
+def feed_document(
+    store: PayloadStore, knowledge: KnowledgeRequest, candidates: tuple[str, ...]
+) -> tuple[dict, list]:
+    """The feed as MedlinePlus Connect's JSON shapes it (before dumping), and its languages:
+    in the first candidate, each entry in the first the article is available in."""
+    tag = candidates[0]
+    localizer = store.localizer(tag)
     query = knowledge.query
     slugs = store.codes.nearest(query)[:MAX_ENTRIES]
-    entries = [_entry(store, localizer, store.articles[slug]) for slug in slugs]
-    title, title_language = localizer.interface(FEED_TITLE)
+    entries = [_entry(store, candidates, store.articles[slug]) for slug in slugs]
+    title, title_language = astuple(localizer.interface(FEED_TITLE))
     subtitle, subtitle_language = _subtitle(localizer, query)
-    text_updated = language_modified(store.template, store.catalogs.get(tag))
+    text_updated = language_modified(store.catalogs.template, store.catalogs.interface.get(tag))
     updated = max([text_updated, *(entry.updated for entry in entries)])
     feed = {
         "lang": tag,
@@ -238,10 +239,13 @@ def atom_xml(document: dict) -> bytes:
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def build_feed(store: PayloadStore, knowledge: KnowledgeRequest, tag: str) -> Payload:
+def build_feed(
+    store: PayloadStore, knowledge: KnowledgeRequest, candidates: tuple[str, ...]
+) -> Payload:
     """The feed's bytes and headers, in the requested representation."""
-    schema, where = schemas.InfobuttonFeedSchema(), f"infobutton feed [{tag}]"
-    document, languages = feed_document(store, knowledge, tag)
+    tag = candidates[0]
+    schema, where = schemas.InfobuttonFeedSchema(), f"infobutton feed [{', '.join(candidates)}]"
+    document, languages = feed_document(store, knowledge, candidates)
     if knowledge.content_type == ATOM_XML:
         body = atom_xml(validated_dump(schema, document, where))
     else:

@@ -1,28 +1,75 @@
-"""Flask-Babel, bound to the payload store's catalogs.
+"""Text in one language: the one translation path for content and interface strings.
 
-Interface strings (error titles and details) are translated at request time with
-Flask-Babel's gettext. They come from the same loaded catalogs as the content, so a
-reload swaps both at once and a worker never reads a catalog file after start-up.
+A `Localizer` reads the compiled catalogs of one language (service/catalogs.py) and
+gives English for whatever they do not translate, saying which language each text is
+in. Payloads are built with it at start-up, and error bodies with it per request.
 """
 
-from babel.support import NullTranslations
-from flask_babel import Babel, Domain, get_locale
+from dataclasses import dataclass
 
-from service.payloads import current_store
+from service.catalogs import Catalogs
+from service.content.model import Article, Section
+from service.i18n import N_, SOURCE_LANGUAGE
 
-babel = Babel(configure_jinja=False)
-_UNTRANSLATED = NullTranslations()
+# Translators: shown with every article. Use the usual wording of patient leaflets.
+DISCLAIMER = N_(
+    "This article is general health information, not medical advice. It does not replace "
+    "a consultation with your doctor or another qualified health professional. Ask them "
+    "before you start, change or stop any treatment."
+)
+REVIEW_SUMMARIES = {
+    "not_reviewed": N_("This article has not been reviewed by a clinician."),
+    "reviewed": N_("This article has been reviewed by a clinician."),
+}
 
 
-class StoreDomain(Domain):
-    """A Flask-Babel domain whose translations are the current store's catalogs."""
+@dataclass(frozen=True)
+class Localized:
+    """A text and the language it is in (English where the catalog lacks it)."""
 
-    def get_translations(self):
-        tag = str(get_locale()).replace("_", "-")
-        return current_store().translations.get(tag, _UNTRANSLATED)
+    text: str
+    language: str
 
 
-def init_localization(app):
-    babel.init_app(app, default_locale="en")
-    # Flask-Babel's default domain would read .mo files lazily, per worker.
-    babel.domain_instance = StoreDomain()
+@dataclass(frozen=True)
+class LocalizedSection:
+    """A section whole in one language: translated, or all English."""
+
+    heading: str | None
+    paragraphs: list[str]
+    language: str
+
+
+@dataclass(frozen=True)
+class Localizer:
+    """Text of one language, with English for whatever its catalogs do not translate."""
+
+    tag: str
+    catalogs: Catalogs
+
+    def interface(self, message: str) -> Localized:
+        catalog = self.catalogs.interface.get(self.tag)
+        translated = catalog and catalog.translate((None, message))
+        return (
+            Localized(translated, self.tag) if translated else Localized(message, SOURCE_LANGUAGE)
+        )
+
+    def title(self, article: Article) -> Localized:
+        catalog = self.catalogs.of_article(article.slug, self.tag)
+        translated = catalog and catalog.translate((article.title_context, article.title))
+        return (
+            Localized(translated, self.tag)
+            if translated
+            else Localized(article.title, SOURCE_LANGUAGE)
+        )
+
+    def section(self, article: Article, section: Section) -> LocalizedSection:
+        """The whole section translated, or all of it in English: never mixed."""
+        catalog = self.catalogs.of_article(article.slug, self.tag)
+        if catalog:
+            context = article.section_context(section)
+            texts = [catalog.translate((context, text)) for text in section.strings()]
+            if all(texts):
+                heading = texts.pop(0) if section.heading else None
+                return LocalizedSection(heading, texts, self.tag)  # type: ignore[arg-type]
+        return LocalizedSection(section.heading, list(section.paragraphs), SOURCE_LANGUAGE)

@@ -107,7 +107,8 @@ class Metrics:
         )
         self.completeness = Gauge(
             "patient_info_catalog_completeness_ratio",
-            "Share of a language's catalog that is translated (fuzzy counts as not).",
+            "Share of a language's interface catalog that is translated (fuzzy counts as "
+            "not); a language is offered at 1.",
             ["language"],
             multiprocess_mode="mostrecent",
             registry=registry,
@@ -123,7 +124,7 @@ class Metrics:
 
     def record_store(self, store, version: str, python: str):
         """Publish the catalogs' completeness and the build (at start-up and each reload)."""
-        for tag, measured in store.completeness.items():
+        for tag, measured in store.interface_completeness.items():
             ratio = measured.translated / measured.total if measured.total else 1.0
             self.completeness.labels(tag).set(ratio)
         self.build.labels(version, python).set(1)

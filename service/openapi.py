@@ -6,7 +6,6 @@ error responses) so no view repeats it.
 """
 
 import copy
-import functools
 from itertools import chain
 
 import yaml
@@ -16,12 +15,12 @@ from apispec.yaml_utils import load_operations_from_docstring
 from apispec_webframeworks.flask import FlaskPlugin
 from flask import Flask
 
-from service import schemas
 from service.codes import ICD10CM, ICD10CM_PATTERN, SYSTEM_OIDS, SYSTEM_SPELLINGS
 from service.config import SERVICE_VERSION
 from service.content.model import CODE_SYSTEMS
 from service.headers import ALLOWED_METHODS
 from service.i18n import LANGUAGE_TAG_PATTERN, MAX_TAG_LENGTH
+from service.validation import register_schemas
 
 # Blueprints of HTML pages for people, not API: left out of the document, so it is
 # the same whether or not they are enabled (service/preview.py, PREVIEW_ENABLED).
@@ -30,19 +29,6 @@ PAGE_BLUEPRINTS = ("preview",)
 EXAMPLE_SLUG = "laser-treatment-for-stretch-marks"
 EXAMPLE_SECTION = "pain"
 
-SCHEMAS = {
-    "ArticleList": schemas.ArticleListSchema,
-    "Article": schemas.ArticleSchema,
-    "SectionIndex": schemas.SectionIndexSchema,
-    "Section": schemas.SectionSchema,
-    "LanguageList": schemas.LanguageListSchema,
-    "Problem": schemas.ProblemSchema,
-    "Health": schemas.HealthSchema,
-    "Readiness": schemas.ReadinessSchema,
-    "InfobuttonFeed": schemas.InfobuttonFeedSchema,
-    "MedicalWebPage": schemas.MedicalWebPageSchema,
-    "FhirComposition": schemas.FhirCompositionSchema,
-}
 
 DESCRIPTION = """\
 Health articles for patients, section by section, in many languages.
@@ -93,21 +79,8 @@ def _problem(description: str) -> dict:
     }
 
 
-def _register_schemas(spec: APISpec):
-    for name, schema in SCHEMAS.items():
-        spec.components.schema(name, schemas.SCHEMA_RULES.get(schema), schema=schema)
-
-
-@functools.cache
-def component_schemas() -> dict:
-    """Every response schema as the document's JSON Schema, by component name."""
-    spec = APISpec("Payloads", SERVICE_VERSION, "3.1.0", plugins=[MarshmallowPlugin()])
-    _register_schemas(spec)
-    return spec.to_dict()["components"]["schemas"]
-
-
 def _register_components(spec: APISpec):
-    _register_schemas(spec)
+    register_schemas(spec)
     for name, description in _HEADER_DOCS.items():
         spec.components.header(name, {"description": description, "schema": {"type": "string"}})
     string = {"type": "string"}

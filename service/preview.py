@@ -14,17 +14,12 @@ from babel import Locale
 from flask import Blueprint, Response, render_template
 
 from service.api.serving import negotiate_lang
-from service.catalogs import Completeness, LanguageCatalog, MessageKey
+from service.catalogs import Catalog, Completeness, MessageKey, read_po
 from service.content.model import Article, Section
 from service.errors import ARTICLE_NOT_FOUND, Problem
 from service.i18n import SOURCE_LANGUAGE
-from service.payloads import (
-    DISCLAIMER,
-    REVIEW_SUMMARIES,
-    Localizer,
-    PayloadStore,
-    current_store,
-)
+from service.localization import DISCLAIMER, REVIEW_SUMMARIES
+from service.payloads import PayloadStore, current_store
 
 HTML = "text/html; charset=utf-8"
 # Only our own stylesheet may load; no scripts, frames, forms or remote anything.
@@ -52,13 +47,13 @@ class Language:
     english_name: str
     native_name: str
     direction: str
-    catalog: LanguageCatalog | None  # None for the source language
-    completeness: Completeness  # over the whole catalog, as the API reports it
+    catalog: Catalog | None  # the interface catalog; None for the source language
+    completeness: Completeness  # of the interface catalog, as the API reports it
     offered: bool
 
     @property
     def is_source(self) -> bool:
-        return self.catalog is None
+        return self.tag == SOURCE_LANGUAGE
 
 
 @dataclass(frozen=True)
@@ -84,27 +79,39 @@ class SectionPreview:
 class ArticlePreview:
     article: Article
     language: Language
+    catalog: Catalog | None  # the article's catalog in this language
     article_completeness: Completeness
+    available: bool  # patients asking for this language get this article in it
     title: Row
     review_summary: Row
     disclaimer: Row
     sections: tuple[SectionPreview, ...]
 
 
-def message_row(catalog: LanguageCatalog | None, key: MessageKey) -> Row:
+def fuzzy_keys(catalog: Catalog | None) -> frozenset[MessageKey]:
+    """The entries a translator marked fuzzy, read from the .po: a compiled catalog
+    leaves them out (a page for translators, not the API's hot path)."""
+    if catalog is None or not catalog.fuzzy_entries:
+        return frozenset()
+    return frozenset(
+        (entry.msgctxt, entry.msgid) for entry in read_po(catalog.file.po_path).fuzzy_entries()
+    )
+
+
+def message_row(language: Language, catalog: Catalog | None, key: MessageKey, fuzzy) -> Row:
     """Pair one catalog entry's source with its translation and status."""
     context, source = key
-    if catalog is None:
+    if language.is_source:
         return Row(source, None, SOURCE, context)
-    if translation := catalog.translate(key):
+    if translation := catalog and catalog.translate(key):
         return Row(source, translation, TRANSLATED, context)
-    return Row(source, None, FUZZY if key in catalog.fuzzy else UNTRANSLATED, context)
+    return Row(source, None, FUZZY if key in fuzzy else UNTRANSLATED, context)
 
 
 def languages(store: PayloadStore) -> tuple[Language, ...]:
     """The source language and every catalog, offered to patients or not."""
     found = []
-    for tag, completeness in store.completeness.items():
+    for tag, completeness in store.interface_completeness.items():
         locale = Locale.parse(tag.replace("-", "_"))
         found.append(
             Language(
@@ -112,7 +119,7 @@ def languages(store: PayloadStore) -> tuple[Language, ...]:
                 english_name=locale.get_display_name("en"),
                 native_name=locale.get_display_name(locale),
                 direction=locale.text_direction,
-                catalog=store.catalogs.get(tag),
+                catalog=store.catalogs.interface.get(tag),
                 completeness=completeness,
                 offered=tag in store.offered,
             )
@@ -120,31 +127,35 @@ def languages(store: PayloadStore) -> tuple[Language, ...]:
     return tuple(found)
 
 
-def article_completeness(store: PayloadStore, article: Article, language: Language) -> Completeness:
-    """Measure one article's own strings (the API's per-article figure)."""
-    return Completeness.of(language.catalog, store.template.article_keys(article.slug))
-
-
 def preview_article(store: PayloadStore, article: Article, language: Language) -> ArticlePreview:
     """Every string of an article beside its translation, section by section."""
-    catalog = language.catalog
-    localizer = Localizer(language.tag, catalog)
+    catalog = store.catalogs.of_article(article.slug, language.tag)
+    interface = language.catalog
+    fuzzy = fuzzy_keys(catalog) | fuzzy_keys(interface)
+    localizer = store.localizer(language.tag)
     sections = []
     for position, section in enumerate(article.sections, 1):
         context = article.section_context(section)
-        rows = [message_row(catalog, (context, text)) for text in section.strings()]
+        rows = [
+            message_row(language, catalog, (context, text), fuzzy) for text in section.strings()
+        ]
         heading = rows.pop(0) if section.heading else None
-        served_language = localizer.section(article, section)[2]
+        served_language = localizer.section(article, section).language
         sections.append(SectionPreview(section, position, heading, tuple(rows), served_language))
     return ArticlePreview(
         article=article,
         language=language,
-        article_completeness=article_completeness(store, article, language),
-        title=message_row(catalog, (article.title_context, article.title)),
+        catalog=catalog,
+        article_completeness=store.completeness[article.slug, language.tag],
+        available=language.tag in store.available[article.slug],
+        title=message_row(language, catalog, (article.title_context, article.title), fuzzy),
         review_summary=message_row(
-            catalog, (None, REVIEW_SUMMARIES[article.metadata.clinical_review])
+            language,
+            interface,
+            (None, REVIEW_SUMMARIES[article.metadata.clinical_review]),
+            fuzzy,
         ),
-        disclaimer=message_row(catalog, (None, DISCLAIMER)),
+        disclaimer=message_row(language, interface, (None, DISCLAIMER), fuzzy),
         sections=tuple(sections),
     )
 
@@ -187,7 +198,15 @@ def list_previews():
     articles = [
         (
             article,
-            [(language, article_completeness(store, article, language)) for language in available],
+            [
+                (
+                    language,
+                    store.completeness[article.slug, language.tag],
+                    store.catalogs.of_article(article.slug, language.tag),
+                    language.tag in store.available[article.slug],
+                )
+                for language in available
+            ],
         )
         for article in store.articles.values()
     ]

@@ -17,22 +17,16 @@ display. FHIR R4B (4.3), the version fhir.resources validates it with in the tes
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
+from service.catalogs import Provenance
 from service.content.model import Article
 from service.i18n import N_, SOURCE_LANGUAGE, text_direction
+from service.localization import Localized
 
 SCHEMA_ORG_CONTEXT = "https://schema.org"
 XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
 DATA_ABSENT_REASON = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
 # Translators: the kind of document an article is, for FHIR clients.
 FHIR_DOCUMENT_TYPE = N_("Patient information article")
-
-
-@dataclass(frozen=True)
-class Localized:
-    """A text and the language it is in (English where the catalog lacks it)."""
-
-    text: str
-    language: str
 
 
 @dataclass(frozen=True)
@@ -47,6 +41,7 @@ class LocalizedArticle:
     disclaimer: Localized
     review_summary: Localized
     document_type: Localized
+    translation: Provenance | None  # of the article's catalog; None for the English
 
 
 def _optional(**values) -> dict:
@@ -102,6 +97,11 @@ def medical_web_page(localized: LocalizedArticle) -> dict:
             if metadata.clinical_review == "reviewed"
             else {}
         ),
+        **(
+            {"translator": {"type": "Organization", "name": localized.translation.translated_by}}
+            if localized.translation and localized.translation.translated_by
+            else {}
+        ),
     }
 
 
@@ -131,10 +131,35 @@ def _absent(reason: str = "unknown") -> dict:
     return {"extension": [{"url": DATA_ABSENT_REASON, "value_code": reason}]}
 
 
+def _attesters(localized: LocalizedArticle) -> list[dict]:
+    """Who vouched for this text: a clinician for the article, and a qualified medical
+    translator for its translation, each only when the review happened."""
+    metadata = localized.article.metadata
+    attesters = []
+    if metadata.clinical_review == "reviewed" and metadata.reviewed_by:
+        attesters.append(
+            {
+                "mode": "professional",
+                "party": {"display": metadata.reviewed_by},
+                **_optional(time=metadata.last_reviewed),
+            }
+        )
+    review = localized.translation and localized.translation.medical_review
+    if review and review.reviewed:
+        qualification = f" ({review.qualification})" if review.qualification else ""
+        attesters.append(
+            {
+                "mode": "professional",
+                "party": {"display": f"{review.reviewer}{qualification}, translation review"},
+                **_optional(time=review.date),
+            }
+        )
+    return attesters
+
+
 def fhir_composition(localized: LocalizedArticle) -> dict:
     """The article as a FHIR R4B Composition (fields named as FhirCompositionSchema's)."""
     metadata = localized.article.metadata
-    reviewed = metadata.clinical_review == "reviewed" and metadata.reviewed_by
     notices = [localized.review_summary, localized.disclaimer]
     stated = [
         Localized(text, SOURCE_LANGUAGE)
@@ -150,19 +175,7 @@ def fhir_composition(localized: LocalizedArticle) -> dict:
         **({"date": metadata.modified} if metadata.modified else {"date_element": _absent()}),
         "author": [_absent()],
         "title": localized.title,
-        **(
-            {
-                "attester": [
-                    {
-                        "mode": "professional",
-                        "party": {"display": metadata.reviewed_by},
-                        **_optional(time=metadata.last_reviewed),
-                    }
-                ]
-            }
-            if reviewed
-            else {}
-        ),
+        **({"attester": attesters} if (attesters := _attesters(localized)) else {}),
         "section": [
             {
                 **_optional(title=section["heading"]),

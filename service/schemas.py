@@ -32,6 +32,42 @@ class CodeSchema(Schema):
     display = fields.String(required=True, metadata={"example": "Striae atrophicae"})
 
 
+class MedicalReviewSchema(Schema):
+    """A qualified medical translator's sign-off of a translation; all null when none."""
+
+    reviewed = fields.Boolean(required=True)
+    reviewer = fields.String(required=True, allow_none=True)
+    qualification = fields.String(required=True, allow_none=True)
+    date = fields.Date(required=True, allow_none=True)
+
+
+class TranslationSchema(Schema):
+    """Who translated this text and who checked it, from its article catalog's headers."""
+
+    language = fields.String(required=True, metadata=TAG)
+    translated_by = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Who translated it, and how (for example AI-assisted)."},
+    )
+    last_translator = fields.String(required=True, allow_none=True)
+    revised = fields.AwareDateTime(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The catalog's last revision (PO-Revision-Date)."},
+    )
+    medical_review = fields.Nested(MedicalReviewSchema, required=True)
+
+
+def _translation_field(what: str) -> fields.Nested:
+    return fields.Nested(
+        TranslationSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": f"Provenance of {what}'s translation; null for the English."},
+    )
+
+
 class SectionEntrySchema(Schema):
     """A section as listed in an index: where it is, not what it says."""
 
@@ -52,6 +88,7 @@ class SectionEntrySchema(Schema):
 class SectionBodySchema(SectionEntrySchema):
     direction = fields.String(required=True, validate=validate.OneOf(DIRECTIONS))
     paragraphs = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    translation = _translation_field("this section")
 
 
 class ArticleBaseSchema(Schema):
@@ -60,7 +97,15 @@ class ArticleBaseSchema(Schema):
     slug = fields.String(required=True, metadata={"example": "laser-treatment-for-stretch-marks"})
     title = fields.String(required=True)
     url = fields.String(required=True)
-    languages_available = fields.List(fields.String(), required=True)
+    languages_available = fields.List(
+        fields.String(),
+        required=True,
+        metadata={
+            "description": "The languages this article is served in: its own catalog meets "
+            "the completeness threshold (English always).",
+            "example": ["en", "es"],
+        },
+    )
     codes = fields.List(fields.Nested(CodeSchema), required=True)
     modified = fields.AwareDateTime(
         required=True,
@@ -75,6 +120,15 @@ class ArticleBaseSchema(Schema):
 
 
 class ArticleSummarySchema(ArticleBaseSchema):
+    language = fields.String(
+        required=True,
+        metadata={
+            "description": "The language this article is given in: the first the request "
+            "accepts among its languages_available (English when none).",
+            **TAG,
+        },
+    )
+    direction = fields.String(required=True, validate=validate.OneOf(DIRECTIONS))
     sections = fields.List(fields.Nested(SectionEntrySchema), required=True)
 
 
@@ -116,6 +170,7 @@ class ArticleSchema(LocalizedSchema, ArticleBaseSchema):
     license = fields.String(required=True, allow_none=True)
     dates = fields.Nested(DatesSchema, required=True)
     clinical_review = fields.Nested(ClinicalReviewSchema, required=True)
+    translation = _translation_field("the article")
     disclaimer = fields.Nested(DisclaimerSchema, required=True)
     sections = fields.List(fields.Nested(SectionBodySchema), required=True)
 
@@ -142,6 +197,7 @@ class SectionSchema(LocalizedSchema):
     heading = fields.String(required=True, allow_none=True)
     position = fields.Integer(required=True, validate=validate.Range(min=1))
     paragraphs = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    translation = _translation_field("this section")
     links = fields.Nested(SectionLinksSchema, required=True)
 
 
@@ -195,6 +251,11 @@ class CreativeWorkNodeSchema(Schema):
     text = fields.String(required=True)
 
 
+class TranslatorNodeSchema(Schema):
+    type = _exactly("Organization")
+    name = fields.String(required=True)
+
+
 class MedicalWebPageSchema(Schema):
     """A schema.org MedicalWebPage (JSON-LD). Properties the source does not state are
     absent: no dateModified, license or review unless known and true."""
@@ -224,6 +285,10 @@ class MedicalWebPageSchema(Schema):
     date_modified = fields.Date(data_key="dateModified")
     last_reviewed = fields.Date(data_key="lastReviewed")
     reviewed_by = fields.String(data_key="reviewedBy")
+    translator = fields.Nested(
+        "TranslatorNodeSchema",
+        metadata={"description": "Who translated this language's text (absent in English)."},
+    )
 
 
 FHIR_NARRATIVE_STATUSES = ("generated", "extensions", "additional", "empty")
@@ -324,12 +389,11 @@ class CompletenessSchema(Schema):
 
 class ArticleCompletenessSchema(CompletenessSchema):
     slug = fields.String(required=True)
-
-
-class MedicalReviewSchema(Schema):
-    reviewed = fields.Boolean(required=True)
-    reviewer = fields.String(required=True, allow_none=True)
-    date = fields.Date(required=True, allow_none=True)
+    available = fields.Boolean(
+        required=True,
+        metadata={"description": "Served in this language: complete at the threshold."},
+    )
+    translation = _translation_field("the article")
 
 
 class ProvenanceSchema(Schema):
@@ -348,10 +412,25 @@ class LanguageSchema(Schema):
     status = fields.String(
         required=True,
         validate=validate.OneOf(LANGUAGE_STATUSES),
-        metadata={"description": "in_progress: below the completeness threshold, not offered."},
+        metadata={
+            "description": "in_progress: its interface catalog is not complete yet, "
+            "so it is not offered."
+        },
     )
     offered = fields.Boolean(required=True)
-    completeness = fields.Nested(CompletenessSchema, required=True)
+    completeness = fields.Nested(
+        CompletenessSchema,
+        required=True,
+        metadata={
+            "description": "Of the interface catalog (errors, disclaimer, names): "
+            "a language is offered when it is complete."
+        },
+    )
+    articles_available = fields.Integer(
+        required=True,
+        validate=validate.Range(min=0),
+        metadata={"description": "How many articles are served in this language."},
+    )
     articles = fields.List(
         fields.Nested(ArticleCompletenessSchema),
         required=True,
@@ -466,3 +545,19 @@ class InfobuttonFeedSchema(Schema):
     """An HL7 Infobutton knowledge response (MedlinePlus Connect's JSON shape)."""
 
     feed = fields.Nested(FeedSchema, required=True)
+
+
+# Every response schema by its OpenAPI component name.
+COMPONENTS = {
+    "ArticleList": ArticleListSchema,
+    "Article": ArticleSchema,
+    "SectionIndex": SectionIndexSchema,
+    "Section": SectionSchema,
+    "LanguageList": LanguageListSchema,
+    "Problem": ProblemSchema,
+    "Health": HealthSchema,
+    "Readiness": ReadinessSchema,
+    "InfobuttonFeed": InfobuttonFeedSchema,
+    "MedicalWebPage": MedicalWebPageSchema,
+    "FhirComposition": FhirCompositionSchema,
+}

@@ -2,8 +2,6 @@
 
 import contextlib
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +9,8 @@ import pytest
 
 from benchmarks.servers import Server, running_server
 from service import create_app
+from service.catalog_files import catalog_files
+from service.catalogs import compile_catalog
 from service.config import REPOSITORY_DIR
 
 SLUG = "laser-treatment-for-stretch-marks"
@@ -39,19 +39,21 @@ def translations_copy(tmp_path) -> Path:
 
 
 def compile_catalogs(translations_dir: Path):
-    """Compile .po to .mo the way `make translations` does."""
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "babel.messages.frontend",
-            "compile",
-            f"--directory={translations_dir}",
-            "--domain=messages",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    """Compile every catalog the way `make translations` does (checked first)."""
+    problems = [
+        problem for file in catalog_files(translations_dir) for problem in compile_catalog(file)
+    ]
+    assert not problems, problems
+
+
+def interface_po(translations_dir: Path, babel_name: str) -> Path:
+    """A language's interface catalog (errors, disclaimer, names)."""
+    return translations_dir / babel_name / "LC_MESSAGES" / "messages.po"
+
+
+def article_po(translations_dir: Path, babel_name: str, slug: str = SLUG) -> Path:
+    """A language's catalog of one article (the first article by default)."""
+    return translations_dir / babel_name / "LC_MESSAGES" / "articles" / f"{slug}.po"
 
 
 @contextlib.contextmanager

@@ -13,14 +13,14 @@ import sys
 import pytest
 
 from benchmarks.load import TOOLS_MISSING, Measured, rotating_accept_languages
-from benchmarks.make_corpus import synthetic_slug, write_corpus
+from benchmarks.make_corpus import COMPLETE, coverage, synthetic_slug, write_corpus
 from benchmarks.nginx import NGINX, NGINX_MISSING
 from benchmarks.run import FLOOR_APP, NAIVE_APP, Target, cached_section
 from benchmarks.sample import ACCEPT_LANGUAGE, SECTION_ID, SECTION_PATH, SLUG
 from benchmarks.servers import running_server
 from service import create_app
 from service.config import REPOSITORY_DIR
-from service.payloads import article_url, section_url
+from service.urls import article_url, section_url
 
 
 def test_floor_naive_and_service_start_under_gunicorn_and_answer_alike(tmp_path):
@@ -80,24 +80,36 @@ def test_the_nginx_case_is_served_from_the_cache_by_one_worker(tmp_path):
         assert 0 < pss <= rss
 
 
-def test_the_synthetic_corpus_loads_in_every_language(app, tmp_path):
-    content_dir, translations_dir = write_corpus(tmp_path, 3)
+def test_the_synthetic_corpus_loads_each_article_in_the_languages_it_is_translated_into(
+    app, tmp_path
+):
+    count = 12
+    content_dir, translations_dir = write_corpus(tmp_path, count)
     corpus_app = create_app(
         {"TESTING": True, "CONTENT_DIR": content_dir, "TRANSLATIONS_DIR": translations_dir}
     )
     client = corpus_app.test_client()
     articles = client.get("/v1/articles").get_json()["articles"]
-    assert [article["slug"] for article in articles] == [synthetic_slug(n) for n in (1, 2, 3)]
+    assert [article["slug"] for article in articles] == [
+        synthetic_slug(n) for n in range(1, count + 1)
+    ]
     languages = client.get("/v1/languages").get_json()["languages"]
     assert len(languages) == 9
     assert all(language["offered"] for language in languages)
+    tags = [language["tag"] for language in languages if language["tag"] != "en"]
+    mix = set()
+    for number, article in enumerate(articles, 1):
+        expected = [tag for index, tag in enumerate(tags) if coverage(number, index) == COMPLETE]
+        assert sorted(article["languages_available"]) == sorted(["en", *expected])
+        mix |= {coverage(number, index) for index in range(len(tags))}
+    assert mix == {"complete", "partial", "missing", "fuzzy"}
 
     shipped = app.test_client()
     for tag in ("ar", "zh-Hans", "pt-BR"):
-        title = client.get(f"/v1/articles/{synthetic_slug(3)}?lang={tag}").get_json()["title"]
+        title = client.get(f"/v1/articles/{synthetic_slug(1)}?lang={tag}").get_json()["title"]
         original = shipped.get(f"{article_url(SLUG)}?lang={tag}").get_json()
-        assert title == f"{original['title']} (3)"
-        section = client.get(f"{section_url(synthetic_slug(3), SECTION_ID)}?lang={tag}")
+        assert title == f"{original['title']} (1)"
+        section = client.get(f"{section_url(synthetic_slug(1), SECTION_ID)}?lang={tag}")
         assert (
             section.get_json()["paragraphs"]
             == (shipped.get(f"{SECTION_PATH}?lang={tag}").get_json()["paragraphs"])

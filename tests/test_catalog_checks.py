@@ -89,10 +89,15 @@ def test_broken_catalog_is_named_by_check_and_refused_at_start_up(
     problem_lines = [line for line in result.output.splitlines() if message in line]
     assert problem_lines, result.output
     assert problem_lines[0].startswith(f"error: {path}:")
-    with pytest.raises(CatalogError, match="run `make translations-check`") as raised:
+    # `make translations` refuses to compile it, naming the entry...
+    result = create_cli_app().test_cli_runner().invoke(args=["translate", "compile"])
+    assert result.exit_code == 1
+    assert f"error: {path}:" in result.output
+    assert message in result.output
+    # ...so the service refuses the catalog it last compiled: stale against this .po.
+    with pytest.raises(CatalogError, match="run `make translations`") as raised:
         create_app({"TRANSLATIONS_DIR": translations_copy})
-    assert str(raised.value).startswith(f"{path}:")
-    assert message in str(raised.value)
+    assert str(raised.value).startswith(f"{path.with_suffix('.mo')}: stale")
 
 
 def test_problem_names_line_and_entry(translations_copy, monkeypatch):

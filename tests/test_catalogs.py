@@ -8,30 +8,40 @@ import polib
 import pytest
 from babel.messages.plurals import get_plural
 
-from service.catalogs import TEMPLATE_NAME, catalog_paths
+from service.catalog_files import (
+    article_template_path,
+    catalog_files,
+    interface_template_path,
+    languages,
+)
 from tests.conftest import SECTION_IDS, SHIPPED_TRANSLATIONS, SLUG
 
 SHIPPED = ("ar", "de", "es", "fr", "pt-BR", "ru", "vi", "zh-Hans")
-CATALOGS = catalog_paths(SHIPPED_TRANSLATIONS)
+# Each language's interface catalog and its catalog of the first article.
+CATALOGS = {(file.tag, file.article): file.po_path for file in catalog_files(SHIPPED_TRANSLATIONS)}
+TEMPLATES = {
+    None: interface_template_path(SHIPPED_TRANSLATIONS),
+    SLUG: article_template_path(SHIPPED_TRANSLATIONS, SLUG),
+}
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|%s|\{[a-z_]*\}")
 PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
 
 
-def test_the_nine_languages_are_shipped():
-    assert tuple(CATALOGS) == SHIPPED
+def test_the_nine_languages_are_shipped_with_both_catalogs():
+    assert tuple(languages(SHIPPED_TRANSLATIONS)) == SHIPPED
+    assert set(CATALOGS) == {(tag, article) for tag in SHIPPED for article in TEMPLATES}
 
 
-@pytest.fixture(scope="module")
-def template_keys():
-    pot = polib.pofile(str(SHIPPED_TRANSLATIONS / TEMPLATE_NAME))
-    return {(entry.msgctxt, entry.msgid) for entry in pot}
+def _keys(path) -> set:
+    return {(entry.msgctxt, entry.msgid) for entry in polib.pofile(str(path))}
 
 
 @pytest.mark.parametrize("tag", SHIPPED)
-def test_catalog_is_complete_and_well_formed(tag, template_keys):
-    po = polib.pofile(str(CATALOGS[tag]))
+@pytest.mark.parametrize("article", TEMPLATES)
+def test_catalog_is_complete_and_well_formed(tag, article):
+    po = polib.pofile(str(CATALOGS[tag, article]))
     entries = {(entry.msgctxt, entry.msgid): entry for entry in po if not entry.obsolete}
-    assert set(entries) == template_keys
+    assert set(entries) == _keys(TEMPLATES[article])
     for key, entry in entries.items():
         assert entry.msgstr, f"untranslated: {key}"
         assert not entry.fuzzy, f"fuzzy: {key}"
@@ -47,8 +57,9 @@ def test_catalog_is_complete_and_well_formed(tag, template_keys):
 
 
 @pytest.mark.parametrize("tag", SHIPPED)
-def test_catalog_headers_are_correct_and_honest(tag):
-    metadata = polib.pofile(str(CATALOGS[tag])).metadata
+@pytest.mark.parametrize("article", TEMPLATES)
+def test_catalog_headers_are_correct_and_honest(tag, article):
+    metadata = polib.pofile(str(CATALOGS[tag, article])).metadata
     babel_name = tag.replace("-", "_")
     assert metadata["Language"] == babel_name
     assert metadata["Plural-Forms"] == str(get_plural(babel_name))
@@ -62,7 +73,7 @@ def test_catalog_headers_are_correct_and_honest(tag):
     ("tag", "forms"), [("ar", 6), ("ru", 3), ("zh-Hans", 1), ("vi", 1), ("es", 2)]
 )
 def test_plural_forms_follow_cldr(tag, forms):
-    metadata = polib.pofile(str(CATALOGS[tag])).metadata
+    metadata = polib.pofile(str(CATALOGS[tag, None])).metadata
     assert metadata["Plural-Forms"].startswith(f"nplurals={forms};")
 
 
@@ -122,13 +133,13 @@ def test_languages_endpoint_lists_nine_complete_languages(client):
         assert language["offered"] is True
         assert language["completeness"]["percent"] == 100.0
         assert language["completeness"]["fuzzy"] == 0
+        assert language["articles_available"] == 1
         assert language["articles"][0]["percent"] == 100.0
+        assert language["articles"][0]["available"] is True
         assert "AI" in language["provenance"]["translated_by"]
-        assert language["provenance"]["medical_review"] == {
-            "reviewed": False,
-            "reviewer": None,
-            "date": None,
-        }
+        not_reviewed = {"reviewed": False, "reviewer": None, "qualification": None, "date": None}
+        assert language["provenance"]["medical_review"] == not_reviewed
+        assert language["articles"][0]["translation"]["medical_review"] == not_reviewed
         assert language["revision_date"]
     assert languages["ar"]["direction"] == "rtl"
     assert languages["zh-Hans"]["native_name"] == "中文 (简体)"

@@ -6,7 +6,8 @@ import polib
 import pytest
 
 from service import create_app
-from tests.conftest import SHIPPED_TRANSLATIONS, SLUG, compile_catalogs
+from service.catalog_files import article_template_path
+from tests.conftest import SHIPPED_TRANSLATIONS, SLUG, article_po, compile_catalogs
 
 ARTICLES = "/v1/articles"
 
@@ -14,10 +15,6 @@ ARTICLES = "/v1/articles"
 def catalog_date(path, header: str) -> datetime.datetime:
     value = polib.pofile(str(path)).metadata[header]
     return datetime.datetime.strptime(value, "%Y-%m-%d %H:%M%z")
-
-
-def po_path(translations_dir, babel_name: str):
-    return translations_dir / babel_name / "LC_MESSAGES" / "messages.po"
 
 
 def feed(client, since: str, language: str = "es", **query) -> list[str]:
@@ -30,9 +27,9 @@ def feed(client, since: str, language: str = "es", **query) -> list[str]:
 
 @pytest.mark.parametrize(("language", "babel_name"), [("en", None), ("es", "es"), ("ar", "ar")])
 def test_each_article_says_when_its_text_in_this_language_changed(client, language, babel_name):
-    extracted = catalog_date(SHIPPED_TRANSLATIONS / "messages.pot", "POT-Creation-Date")
+    extracted = catalog_date(article_template_path(SHIPPED_TRANSLATIONS, SLUG), "POT-Creation-Date")
     revised = (
-        catalog_date(po_path(SHIPPED_TRANSLATIONS, babel_name), "PO-Revision-Date")
+        catalog_date(article_po(SHIPPED_TRANSLATIONS, babel_name), "PO-Revision-Date")
         if babel_name
         else extracted
     )
@@ -89,7 +86,7 @@ def test_it_composes_with_the_code_filter(client):
 
 
 def test_each_language_has_its_own_revision_date(translations_copy):
-    path = po_path(translations_copy, "es")
+    path = article_po(translations_copy, "es")
     catalog = polib.pofile(str(path))
     catalog.metadata["PO-Revision-Date"] = "2030-06-01 09:30+0000"
     catalog.save()

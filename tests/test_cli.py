@@ -62,13 +62,21 @@ def test_init_starts_a_catalog_with_cldr_plural_forms(translate, translations_co
     assert translate("init", "not a tag!", "--translated-by", "x").exit_code == 2
 
 
-def test_status_prints_a_row_per_language(translate):
-    assert translate("compile").exit_code == 0
+def test_status_prints_a_row_per_article_and_language(translate):
     result = translate("status")
     assert result.exit_code == 0, result.output
     rows = result.output.splitlines()
-    assert rows[0].split() == ["language", "translated", "fuzzy", "missing", "percent", "offered"]
-    assert [row.split()[0] for row in rows[1:]] == [
+    assert rows[0].split() == [
+        "article",
+        "language",
+        "translated",
+        "fuzzy",
+        "missing",
+        "percent",
+        "medical",
+        "review",
+    ]
+    assert [row.split()[1] for row in rows[1:9]] == [
         "ar",
         "de",
         "es",
@@ -78,4 +86,8 @@ def test_status_prints_a_row_per_language(translate):
         "vi",
         "zh-Hans",
     ]
-    assert all("100.0%" in row and row.endswith("yes") for row in rows[1:])
+    assert all("100.0%" in row and row.endswith("none") for row in rows[1:9])
+    assert rows[-8:] == [
+        f"{tag:<10}{'1 of 1':>16}"
+        for tag in ("ar", "de", "es", "fr", "pt-BR", "ru", "vi", "zh-Hans")
+    ]

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from service.catalog_maintenance import article_template
 from service.config import PACKAGE_DIR
-from service.content.extractor import extract_articles
 from service.content.loader import ContentError, load_articles, parse_article
 from tests.conftest import SECTION_IDS, SEED, SLUG
 
@@ -52,14 +52,14 @@ def test_article_structure():
     assert unknown == (None,) * 7
 
 
-def test_extractor_gives_each_string_its_article_and_section_context():
-    with ARTICLE_FILE.open("rb") as article_file:
-        extracted = list(extract_articles(article_file, [], [], {}))
-    contexts = [context for _, keyword, (context, _), _ in extracted if keyword == "pgettext"]
-    assert len(contexts) == len(extracted) == 12
+def test_article_template_gives_each_string_its_article_and_section_context():
+    template = article_template(parse_article(ARTICLE_FILE.read_bytes(), str(ARTICLE_FILE)))
+    messages = [message for message in template if message.id]
+    contexts = [message.context for message in messages]
+    assert len(contexts) == 12
     assert contexts[0] == f"{SLUG}/title"
     assert {f"{SLUG}/{section_id}" for section_id in SECTION_IDS} <= set(contexts)
-    notes = [comments for *_, comments in extracted if comments]
+    notes = [message.auto_comments for message in messages if message.auto_comments]
     assert len(notes) == 1
     assert "broken" in notes[0][0]
 

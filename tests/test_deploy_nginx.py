@@ -11,7 +11,7 @@ import pytest
 import benchmarks.servers
 from benchmarks.nginx import NGINX, NGINX_DIR, NGINX_MISSING, Nginx, running_nginx
 from benchmarks.servers import Server, free_port
-from tests.conftest import SLUG, compile_catalogs, running_gunicorn
+from tests.conftest import SLUG, article_po, compile_catalogs, running_gunicorn
 from tests.test_reload import wait_for
 
 SECTION = f"/v1/articles/{SLUG}/sections/pain"
@@ -152,7 +152,7 @@ def test_an_upstream_restart_is_invisible(tmp_path, monkeypatch):
 
 
 def test_a_catalog_reload_is_served_once_the_cached_copy_expires(tmp_path, translations_copy):
-    po = translations_copy / "es" / "LC_MESSAGES" / "messages.po"
+    po = article_po(translations_copy, "es")
     reloaded_heading = "¿Duele el tratamiento? (texto recargado)"
     with (
         running_gunicorn(

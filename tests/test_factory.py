@@ -8,7 +8,7 @@ from service import create_app
 from service.catalogs import CatalogError
 from service.config import REPOSITORY_DIR, SERVICE_VERSION, ConfigError, from_environment
 from service.content.loader import ContentError
-from tests.conftest import compile_catalogs
+from tests.conftest import article_po, compile_catalogs
 
 
 def test_version_matches_pyproject():
@@ -107,11 +107,13 @@ def test_stale_mo_fails_start_up(translations_copy):
     assert response.get_json()["title"] == "Otro texto"
 
 
-def test_catalog_without_provenance_fails_start_up(translations_copy):
-    po = translations_copy / "es" / "LC_MESSAGES" / "messages.po"
+def test_catalog_without_provenance_is_not_compiled_nor_served(translations_copy):
+    po = article_po(translations_copy, "es")
     lines = po.read_text(encoding="utf-8").splitlines(keepends=True)
     po.write_text("".join(line for line in lines if not line.startswith('"X-Translated-By')))
-    with pytest.raises(CatalogError, match="X-Translated-By header is missing"):
+    with pytest.raises(AssertionError, match="X-Translated-By header is missing"):
+        compile_catalogs(translations_copy)
+    with pytest.raises(CatalogError, match="stale against"):
         create_app({"TRANSLATIONS_DIR": translations_copy})
 
 

@@ -1,4 +1,4 @@
-"""Honest partial translations: whole-section fallback, fuzzy, the offering threshold."""
+"""Honest partial translations: whole-section fallback, fuzzy, the availability threshold."""
 
 import json
 
@@ -6,7 +6,7 @@ import polib
 import pytest
 
 from service import create_app
-from tests.conftest import SLUG, compile_catalogs
+from tests.conftest import SLUG, article_po, compile_catalogs
 
 PAIN = f"{SLUG}/pain"
 EFFECTIVENESS = f"{SLUG}/effectiveness"
@@ -14,8 +14,7 @@ EFFECTIVENESS = f"{SLUG}/effectiveness"
 
 def make_partial_spanish(translations_dir):
     """Spanish with one pain paragraph untranslated and one effectiveness string fuzzy."""
-    path = translations_dir / "es" / "LC_MESSAGES" / "messages.po"
-    catalog = polib.pofile(str(path))
+    catalog = polib.pofile(str(article_po(translations_dir, "es")))
     pain = [entry for entry in catalog if entry.msgctxt == PAIN]
     pain[-1].msgstr = ""
     effectiveness = [entry for entry in catalog if entry.msgctxt == EFFECTIVENESS]
@@ -28,7 +27,7 @@ def make_partial_spanish(translations_dir):
 def partial_client(translations_copy):
     make_partial_spanish(translations_copy)
     app = create_app(
-        {"TRANSLATIONS_DIR": translations_copy, "TRANSLATION_COMPLETENESS_THRESHOLD": 90}
+        {"TRANSLATIONS_DIR": translations_copy, "TRANSLATION_COMPLETENESS_THRESHOLD": 80}
     )
     return app.test_client()
 
@@ -82,17 +81,23 @@ def test_the_article_mixes_sections_never_paragraphs(partial_client):
 def test_languages_endpoint_reports_the_gaps(partial_client):
     _, listing = body(partial_client, "/v1/languages")
     spanish = next(language for language in listing["languages"] if language["tag"] == "es")
-    total = spanish["completeness"]["total"]
-    assert spanish["completeness"]["translated"] == total - 2
-    assert spanish["completeness"]["fuzzy"] == 1
-    assert spanish["completeness"]["percent"] == (total - 2) * 1000 // total / 10
-    assert spanish["articles"][0]["translated"] == spanish["articles"][0]["total"] - 2
-    assert spanish["status"] == "complete"  # 31/33 meets a 90% threshold
-    assert spanish["offered"] is True
-    assert listing["completeness_threshold"] == 90
+    article = spanish["articles"][0]
+    total = article["total"]
+    assert (article["translated"], article["fuzzy"]) == (total - 2, 1)
+    assert article["percent"] == (total - 2) * 1000 // total / 10
+    assert article["available"] is True  # 10/12 meets an 80% threshold
+    assert spanish["completeness"]["percent"] == 100.0  # the interface catalog
+    assert (spanish["status"], spanish["offered"], spanish["articles_available"]) == (
+        "complete",
+        True,
+        1,
+    )
+    assert listing["completeness_threshold"] == 80
 
 
-def test_below_the_threshold_a_language_is_not_offered(translations_copy):
+def test_below_the_threshold_the_article_is_english_and_the_language_still_offered(
+    translations_copy,
+):
     make_partial_spanish(translations_copy)
     client = create_app({"TRANSLATIONS_DIR": translations_copy}).test_client()  # 100%
     _, section = body(client, f"/v1/articles/{SLUG}/sections/overview", "es-MX, es;q=0.9")
@@ -100,8 +105,16 @@ def test_below_the_threshold_a_language_is_not_offered(translations_copy):
     assert section["requested_language"] == "es-MX"
     _, listing = body(client, "/v1/languages", "en")
     spanish = next(language for language in listing["languages"] if language["tag"] == "es")
-    assert (spanish["status"], spanish["offered"]) == ("in_progress", False)
+    assert (spanish["status"], spanish["offered"], spanish["articles_available"]) == (
+        "complete",
+        True,
+        0,
+    )
+    assert spanish["articles"][0]["available"] is False
     _, section = body(client, f"/v1/articles/{SLUG}/sections/overview?lang=es", "fr")
-    assert section["language"] == "fr"  # lang=es is "not offered": the header decides
+    assert section["language"] == "fr"  # not available in es: the header decides
     assert section["requested_language"] == "es"
-    assert "es" not in client.get("/readyz").get_json()["languages"]
+    assert "es" in client.get("/readyz").get_json()["languages"]
+    response = client.get("/v1/nope", headers={"Accept-Language": "es"})
+    assert response.get_json()["title"] == "Artículo no encontrado" or response.status_code == 404
+    assert response.get_json()["language"] == "es"  # errors: the interface is complete

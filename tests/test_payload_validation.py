@@ -6,8 +6,9 @@ from datetime import date
 import pytest
 
 from service import schemas
+from service.encoding import BuildError, build_payload
 from service.headers import JSON, HeaderPolicy
-from service.payloads import BuildError, build_payload, serialize
+from service.validation import serialize
 
 SECTION = {
     "language": "en",
@@ -17,6 +18,7 @@ SECTION = {
     "heading": None,
     "position": 1,
     "paragraphs": ["It may sting."],
+    "translation": None,
     "links": {"self": "/s", "article": "/a", "previous": None, "next": None},
 }
 NARRATIVE = {"status": "generated", "div": '<div xmlns="http://www.w3.org/1999/xhtml">x</div>'}

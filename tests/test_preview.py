@@ -9,10 +9,10 @@ from markupsafe import escape
 
 from service import create_app
 from service.config import REPOSITORY_DIR, ConfigError, from_environment
+from service.localization import DISCLAIMER
 from service.openapi import render_document
-from service.payloads import DISCLAIMER
 from service.preview import CONTENT_SECURITY_POLICY
-from tests.conftest import SECTION_IDS, SLUG, compile_catalogs
+from tests.conftest import SECTION_IDS, SLUG, article_po, compile_catalogs
 
 SHIPPED_CONTENT = from_environment({})["CONTENT_DIR"]
 PREVIEW = f"/preview/{SLUG}"
@@ -42,20 +42,22 @@ def make_preview_content(content_dir, translations_dir):
     """
     shutil.copytree(SHIPPED_CONTENT, content_dir)
     (content_dir / f"{MARKUP_SLUG}.toml").write_text(MARKUP_ARTICLE, encoding="utf-8")
-    path = translations_dir / "es" / "LC_MESSAGES" / "messages.po"
-    catalog = polib.pofile(str(path))
+    catalog = polib.pofile(str(article_po(translations_dir, "es")))
     [*_, untranslated] = [entry for entry in catalog if entry.msgctxt == f"{SLUG}/pain"]
     untranslated.msgstr = ""
     [*_, fuzzy] = [entry for entry in catalog if entry.msgctxt == f"{SLUG}/effectiveness"]
     fuzzy.flags.append("fuzzy")
-    catalog.append(
+    catalog.save()
+    markup = polib.POFile()
+    markup.metadata = dict(catalog.metadata)
+    markup.append(
         polib.POEntry(
             msgctxt=f"{MARKUP_SLUG}/overview",
             msgid=f"English text with {SCRIPT} in it.",
             msgstr=MARKUP_TRANSLATION,
         )
     )
-    catalog.save()
+    markup.save(str(article_po(translations_dir, "es", MARKUP_SLUG)))
     compile_catalogs(translations_dir)
     return untranslated.msgid, fuzzy.msgid
 
@@ -106,8 +108,8 @@ def test_listing_shows_every_article_and_language(preview_client):
     for language in catalogs:
         link = f'href="/preview/{SLUG}?lang={language["tag"]}"'
         assert link in html, language["tag"]
-        if language["revision_date"]:
-            assert f"<td>{language['revision_date']}</td>" in html
+        if translation := language["articles"][0]["translation"]:
+            assert f"<td>{translation['revised']}</td>" in html
     assert html.count('value="100.0"') == 9  # every shipped catalog translates the article
     assert "What Cosmetic Laser Treatment For Stretch Marks Is" in html
 

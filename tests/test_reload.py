@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import SLUG, compile_catalogs, running_gunicorn
+from tests.conftest import SLUG, article_po, compile_catalogs, running_gunicorn
 
 SECTION = f"/v1/articles/{SLUG}/sections/pain"
 LOAD_THREADS = 8  # connections at once, as a small steady load
@@ -63,7 +63,7 @@ def wait_for(condition, seconds=20):
 
 
 def test_hup_under_load(tmp_path, translations_copy):
-    po = translations_copy / "es" / "LC_MESSAGES" / "messages.po"
+    po = article_po(translations_copy, "es")
     with running_gunicorn(
         tmp_path, TRANSLATIONS_DIR=str(translations_copy), WEB_CONCURRENCY="2"
     ) as server:
@@ -88,7 +88,7 @@ def test_hup_under_load(tmp_path, translations_copy):
         print(f"requests during the two reloads: {dict(load.outcomes)}")
         assert set(load.outcomes) == {200}, load.outcomes
         assert load.outcomes[200] > 100
-        assert "messages.mo: corrupted compiled catalog" in server.log()
+        assert f"{SLUG}.mo: corrupted compiled catalog" in server.log()
 
 
 def test_sigterm_lets_in_flight_requests_finish_then_closes_the_port(tmp_path):

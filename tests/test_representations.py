@@ -153,7 +153,7 @@ def test_fhir_is_a_valid_r4b_composition_with_one_section_per_article_section(cl
 def test_an_untranslated_section_says_it_is_english_in_every_representation(translations_copy):
     make_partial_spanish(translations_copy)
     app = create_app(
-        {"TRANSLATIONS_DIR": translations_copy, "TRANSLATION_COMPLETENESS_THRESHOLD": 90}
+        {"TRANSLATIONS_DIR": translations_copy, "TRANSLATION_COMPLETENESS_THRESHOLD": 80}
     )
     client = app.test_client()
     expected = {

@@ -1,8 +1,8 @@
 """The change feed: GET /v1/articles?modified_since=<RFC 3339> for mirrors that poll.
 
 Its own small filter, so that it composes with the code filter (ArticleSelection `&`):
-the articles whose text in the request's language changed at or after the moment
-(each list entry's `modified`; see service/modified.py).
+the articles whose text in the language each is given in changed at or after the
+moment (each list entry's `modified`; see PayloadStore._text_modified).
 """
 
 from werkzeug.datastructures import MultiDict
@@ -23,9 +23,12 @@ def modified_selection(args: MultiDict) -> ArticleSelection | None:
     since = parse_rfc3339(values[0]) if len(values) == 1 else None
     if since is None:
         raise Problem(INVALID_TIMESTAMP)
-    store = current_store()
-    modified = store.modified[negotiate_lang().served]
+    store, negotiation = current_store(), negotiate_lang()
     return ArticleSelection(
-        tuple(slug for slug in store.articles if modified[slug] >= since),
+        tuple(
+            slug
+            for slug in store.articles
+            if store.modified[slug, store.served_language(negotiation, slug)] >= since
+        ),
         ((MODIFIED_SINCE, format_rfc3339(since)),),
     )

@@ -10,6 +10,7 @@ import functools
 from flask import Response, request
 from werkzeug.http import parse_accept_header, parse_etags
 
+from service.encoding import Encoded, Payload
 from service.errors import (
     ARTICLE_NOT_FOUND,
     INVALID_LANGUAGE,
@@ -23,14 +24,8 @@ from service.headers import JSON, Headers
 from service.i18n import Negotiation
 from service.media_types import MEDIA_TYPES_BY_KIND, preferred_media_type
 from service.observability import REQUESTED_LANGUAGE, SERVED_LANGUAGE
-from service.payloads import (
-    ArticleSelection,
-    Encoded,
-    Payload,
-    PayloadStore,
-    current_store,
-    section_index_url,
-)
+from service.payloads import ArticleSelection, PayloadStore, current_store
+from service.urls import ResourceKey, section_index_url
 
 
 @functools.lru_cache(maxsize=256)
@@ -128,60 +123,65 @@ def acceptable_media_type(available: tuple[str, ...] = (JSON,), environ=None) ->
     return chosen
 
 
-def serve(key: tuple[str, ...]) -> Response:
-    """Serve the representation of `key` in the request's negotiated language and type.
+def serve(key: ResourceKey) -> Response:
+    """Serve an article resource in the request's type and in the first language the
+    request accepts among those the article is available in.
 
     The hot path: the store and the environ are looked up once (each context-local
     lookup costs about a microsecond) and passed along."""
     store, environ = current_store(), request.environ
     negotiation = _checked(_negotiate(store, environ))
-    payload = store.get(key, negotiation.served)
-    if payload is None:
-        slug = key[1]
-        if slug in store.articles:
-            raise Problem(SECTION_NOT_FOUND, sections_url=section_index_url(slug))
+    available = store.available.get(key.slug)
+    if available is None:
         raise Problem(ARTICLE_NOT_FOUND)
-    media_type = acceptable_media_type(MEDIA_TYPES_BY_KIND.get(key[0], (JSON,)), environ)
+    served = negotiation.best_of(available)
+    environ[SERVED_LANGUAGE] = served
+    payload = store.get(key, served)
+    if payload is None:
+        raise Problem(SECTION_NOT_FOUND, sections_url=section_index_url(key.slug))
+    media_type = acceptable_media_type(MEDIA_TYPES_BY_KIND.get(key.kind, (JSON,)), environ)
     if media_type != JSON:
         # JSON-LD and FHIR have no `requested_language` member: only encoding varies.
-        return send_payload(store.alternate(key[1], negotiation.served, media_type))
+        return send_payload(store.alternate(key.slug, served, media_type))
     return _send_negotiated(store, environ, payload, negotiation)
 
 
-def article_list_page(last: int | None = None) -> str:
-    """The requested page of a list of `last` pages (default: the whole article list's),
-    as its payload key part ("1" if absent)."""
+def requested_page(last: int) -> int:
+    """The `page` parameter of a list of `last` pages (1 if absent): 400 if malformed,
+    404 past the end."""
     pages = request.args.getlist("page")
     if not pages:
-        return "1"
-    last = last or current_store().article_pages
+        return 1
     if len(pages) > 1 or not pages[0].isdigit() or int(pages[0]) < 1:
         raise Problem(INVALID_PAGE, pages=last)
     if int(pages[0]) > last:
         raise Problem(PAGE_NOT_FOUND, pages=last)
-    return str(int(pages[0]))
+    return int(pages[0])
 
 
 def serve_built(build, *arguments) -> Response:
-    """Serve `build(store, language, *arguments)`, a JSON payload not built at start-up
-    (built once per distinct query: `PayloadStore.query_payload`)."""
+    """Serve `build(store, negotiation, *arguments)`, a JSON payload over several
+    articles (or none), built once per distinct query in the store's memo."""
     store, environ = current_store(), request.environ
     negotiation = _checked(_negotiate(store, environ))
     acceptable_media_type(environ=environ)
-    payload = store.query_payload(build, negotiation.served, *arguments)
+    payload = build(store, negotiation, *arguments)
     return _send_negotiated(store, environ, payload, negotiation)
 
 
 def serve_selection(selection: ArticleSelection) -> Response:
-    """Serve a page of the list of the selected articles."""
-    page = int(article_list_page(current_store().page_count(len(selection.slugs))))
-    return serve_built(PayloadStore.article_list_page, selection, page)
+    """Serve a page of the list of the selected articles, each in its best language."""
+    page = requested_page(current_store().page_count(len(selection.slugs)))
+    return serve_built(PayloadStore.list_page, selection, page)
+
+
+def _language_list(store: PayloadStore, negotiation: Negotiation, page: int) -> Payload:
+    if page == 1:
+        return store.language_pages[negotiation.served]
+    return store.query_payload(PayloadStore.language_list_page, negotiation.served, page)
 
 
 def serve_language_list() -> Response:
     """Serve a page of the language list: page 1 is built at start-up, the others on
     first request (they hold per-article figures only, and only for their articles)."""
-    page = article_list_page()
-    if page == "1":
-        return serve(("languages", page))
-    return serve_built(PayloadStore.language_list_page, int(page))
+    return serve_built(_language_list, requested_page(current_store().article_pages))

@@ -12,7 +12,6 @@ from flask import Blueprint, request
 from service.api.change_feed import modified_selection
 from service.api.code_lookup import code_selection, read_code_query
 from service.api.serving import (
-    article_list_page,
     negotiate,
     send_payload,
     serve,
@@ -28,6 +27,7 @@ from service.infobutton import (
     response_content_type,
 )
 from service.payloads import current_store
+from service.urls import ResourceKey
 
 bp = Blueprint("v1", __name__, url_prefix="/v1")
 
@@ -56,9 +56,7 @@ def list_articles():
         "406": NotAcceptable
     """
     filters = [code_selection(request.args), modified_selection(request.args)]
-    selections = [selection for selection in filters if selection is not None]
-    if not selections:
-        return serve(("articles", article_list_page()))
+    selections = [current_store().all_articles, *(each for each in filters if each is not None)]
     return serve_selection(functools.reduce(operator.and_, selections))
 
 
@@ -86,7 +84,7 @@ def get_article(slug: str):
         "404": NotFound
         "406": NotAcceptable
     """
-    return serve(("article", slug))
+    return serve(ResourceKey("article", slug))
 
 
 @bp.get("/articles/<slug>/sections")
@@ -107,7 +105,7 @@ def list_sections(slug: str):
         "404": NotFound
         "406": NotAcceptable
     """
-    return serve(("sections", slug))
+    return serve(ResourceKey("sections", slug))
 
 
 @bp.get("/articles/<slug>/sections/<section_id>")
@@ -127,7 +125,7 @@ def get_section(slug: str, section_id: str):
         "404": NotFound
         "406": NotAcceptable
     """
-    return serve(("section", slug, section_id))
+    return serve(ResourceKey("section", slug, section_id))
 
 
 @bp.get("/languages")
@@ -185,7 +183,9 @@ def infobutton():
         "400": InvalidInfobuttonRequest
     """
     args = request.args
-    language = negotiate(infobutton_language_values(args)).served
+    store, negotiation = current_store(), negotiate(infobutton_language_values(args))
+    language = negotiation.served
     query = read_code_query(args, CODE_PARAMETER, SYSTEM_PARAMETER, language)
     knowledge = KnowledgeRequest.of(query, args, response_content_type(args, language))
-    return send_payload(current_store().query_payload(build_feed, knowledge, language))
+    candidates = store.list_candidates(negotiation)
+    return send_payload(store.query_payload(build_feed, knowledge, candidates))

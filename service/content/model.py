@@ -65,9 +65,14 @@ class Article:
     def section_context(self, section: Section) -> str:
         return f"{self.slug}/{section.id}"
 
-    def messages(self):
-        """Yield (message context, English string) for everything translatable."""
-        yield self.title_context, self.title
-        for section in self.sections:
-            for text in section.strings():
-                yield self.section_context(section), text
+    def messages(self) -> tuple[tuple[str, str], ...]:
+        """(message context, English string) of everything translatable, in order: the
+        keys of the article's catalogs."""
+        return (
+            (self.title_context, self.title),
+            *(
+                (self.section_context(section), text)
+                for section in self.sections
+                for text in section.strings()
+            ),
+        )

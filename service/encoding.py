@@ -1,0 +1,105 @@
+"""A representation as sent: its bytes, a gzip twin over 1 KB, a strong ETag and every
+header, computed once (at start-up, or once per distinct query)."""
+
+import functools
+import gzip
+import hashlib
+from dataclasses import dataclass
+
+from service.config import StartupError
+from service.headers import HeaderPolicy, Headers
+
+GZIP_MINIMUM_BYTES = 1024
+
+
+class BuildError(StartupError):
+    """A payload does not match its schema: a bug or bad content, caught before serving."""
+
+
+# Compared and hashed by identity (cheap memo keys); slots: tens of thousands are kept.
+@dataclass(frozen=True, eq=False, slots=True)
+class Encoded:
+    """One set of bytes to send and every header for it (200 and 304)."""
+
+    body: bytes
+    etag: str
+    headers: Headers
+    not_modified_headers: Headers
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class Recipe:
+    """What a payload's headers were built from: to build a variant of it."""
+
+    policy: HeaderPolicy
+    content_type: str
+    vary: tuple[str, ...]
+    extra: Headers
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class Payload:
+    """One representation: its identity bytes and, over 1 KB, a gzip twin."""
+
+    language: str  # the body's `language`: what a `requested_language` is compared with
+    identity: Encoded
+    gzip: Encoded | None
+    recipe: Recipe
+
+    def encoded(self, accepts_gzip: bool) -> Encoded:
+        return self.gzip if accepts_gzip and self.gzip else self.identity
+
+    def for_requested_language(self, requested: str) -> "Payload":
+        """This payload with `requested_language` added (the tag is well-formed BCP 47)."""
+        body = b'{"requested_language":"' + requested.encode() + b'",' + self.identity.body[1:]
+        recipe = self.recipe
+        return build_payload(
+            body,
+            self.language,
+            recipe.policy,
+            recipe.content_type,
+            vary=recipe.vary,
+            extra=recipe.extra,
+        )
+
+
+def strong_etag(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+@functools.lru_cache(maxsize=4096)
+def content_length(size: int) -> tuple[str, str]:
+    """The Content-Length header for a size (one tuple per size: bodies share sizes)."""
+    return ("Content-Length", str(size))
+
+
+def _encode(body: bytes, recipe: Recipe, vary, extra) -> Encoded:
+    etag = strong_etag(body)
+    headers = (
+        *recipe.policy.cacheable(recipe.content_type, etag, vary, extra),
+        content_length(len(body)),
+    )
+    return Encoded(body, etag, headers, recipe.policy.not_modified(headers))
+
+
+def build_payload(
+    body: bytes, language: str, policy: HeaderPolicy, content_type: str, *, vary=(), extra=()
+) -> Payload:
+    """Hash, compress and precompute the headers of one representation.
+
+    The headers are sent as built, unchecked per response (api/serving.StoredResponse):
+    the values built per payload are checked here, once."""
+    for name, value in extra:
+        if not value.isascii() or not value.isprintable():
+            raise BuildError(f"header {name}: {value!r} is not printable ASCII")
+    recipe = Recipe(policy, content_type, tuple(vary), tuple(extra))
+    if len(body) <= GZIP_MINIMUM_BYTES:
+        return Payload(language, _encode(body, recipe, recipe.vary, recipe.extra), None, recipe)
+    vary = (*recipe.vary, "Accept-Encoding")
+    compressed = gzip.compress(body, compresslevel=9, mtime=0)
+    return Payload(
+        language,
+        _encode(body, recipe, vary, recipe.extra),
+        _encode(compressed, recipe, vary, (*recipe.extra, ("Content-Encoding", "gzip"))),
+        recipe,
+    )

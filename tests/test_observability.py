@@ -289,7 +289,12 @@ def test_a_full_or_read_only_metrics_directory_turns_metrics_off_not_workers(tmp
         # A new worker must make its own metrics files: gunicorn replaces a stopped one.
         first_worker = server.worker_pid()
         os.kill(first_worker, signal.SIGTERM)
-        await_condition(lambda: server.child_pids() not in ([], [first_worker]))
+
+        def replaced() -> bool:
+            workers = server.child_pids()
+            return len(workers) == 1 and workers != [first_worker]
+
+        await_condition(replaced)
         worker = server.worker_pid()
         statuses = {server.fetch(SECTION, method=f"X{index:05d}")[0] for index in range(200)}
         assert statuses == {405}

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,15 +106,30 @@ def _parent_pid(stat: Path) -> int | None:
 
 @contextlib.contextmanager
 def running_server(
-    name: str, app: str | None, probe_path: str, log_dir: Path, timeout: float, **environ: str
+    name: str,
+    app: str | None,
+    probe_path: str,
+    log_dir: Path,
+    timeout: float,
+    *,
+    launcher: Sequence[str] = (),
+    **environ: str,
 ) -> Iterator[Server]:
     """Start gunicorn.conf.py (serving `app` instead of the service when given), wait for
-    a 200 on probe_path, and stop it with SIGTERM afterwards."""
+    a 200 on probe_path, and stop it with SIGTERM afterwards. A `launcher` (a command
+    that ends by exec'ing its arguments, so the process is still the master) runs it."""
     port = free_port()
     log_path = log_dir / f"{name}.log"
     env = {**os.environ, **WORKER_SETTINGS, "HOST": "127.0.0.1", "PORT": str(port), **environ}
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    command = [*SERVER_PIN, gunicorn, "--config", "gunicorn.conf.py", *([app] if app else [])]
+    command = [
+        *SERVER_PIN,
+        *launcher,
+        gunicorn,
+        "--config",
+        "gunicorn.conf.py",
+        *([app] if app else []),
+    ]
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
             command, cwd=REPOSITORY_DIR, env=env, stdout=log_file, stderr=subprocess.STDOUT

@@ -66,7 +66,10 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["PREVIEW_ENABLED"]:
         app.register_blueprint(preview.bp)
     if not store.policy.any_origin:
-        app.after_request(lambda response: store.policy.apply_cors_origin(response, request.origin))
+        # The store of the moment: a closure over `store` would keep each replaced one.
+        app.after_request(
+            lambda response: current_store().policy.apply_cors_origin(response, request.origin)
+        )
     app.extensions["openapi_document"] = _openapi_payload(app, store.policy)
     metrics = app.extensions["metrics"] = process_metrics() if app.config["METRICS_PORT"] else None
     record_store(metrics, store)

@@ -9,14 +9,24 @@ read them there: nothing is computed twice.
 Metrics use prometheus_client in multiprocess mode under gunicorn (gunicorn.conf.py
 sets PROMETHEUS_MULTIPROC_DIR and serves /metrics from the master on METRICS_PORT), so
 counts add up across workers. With no METRICS_PORT nothing is counted at all.
+
+Each label series is a file entry in that directory (RAM, in /dev/shm) per process,
+so every label value is one of a fixed set, whatever the client sends: the known
+methods or "other", the URL rule Flask matched or "unmatched", an HTTP status code
+or "other", a CLDR language. Metrics never cost a request or a worker: the first
+error writing them (a full or unwritable directory) turns them off in that process,
+with one logged error.
 """
 
 import functools
+import logging
 import os
 import platform
 import re
+import threading
 import time
 import uuid
+from http import HTTPStatus
 from itertools import count
 
 from babel.localedata import locale_identifiers
@@ -24,15 +34,28 @@ from prometheus_client import REGISTRY, Counter, Gauge, Histogram
 
 from service.config import SERVICE_VERSION
 from service.i18n import parse_tag
+from service.metrics_files import reserve_before_writing
 
 REQUEST_ID = "patient_info.request_id"
 ROUTE = "patient_info.route"
 REQUESTED_LANGUAGE = "patient_info.requested_language"
 SERVED_LANGUAGE = "patient_info.served_language"
 _VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
-# Languages CLDR knows: the only values a client can put into a metric label.
+# Languages (and their scripts) CLDR knows: the only values a client can put into a
+# language label.
 _KNOWN_LANGUAGES = frozenset(identifier.split("_")[0] for identifier in locale_identifiers())
+_KNOWN_SCRIPTS = frozenset(
+    tuple(identifier.split("_")[:2])
+    for identifier in locale_identifiers()
+    if re.fullmatch(r"[a-z]+_[A-Z][a-z]{3}(_.*)?", identifier)
+)
 _MULTI_SCRIPT = {"zh", "sr", "uz", "pa", "az", "bs"}
+# RFC 9110's methods (and PATCH): any other method a client invents is counted as "other".
+KNOWN_METHODS = frozenset(
+    {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"}
+)
+_STATUS_CODES = frozenset(str(status.value) for status in HTTPStatus)
+logger = logging.getLogger(__name__)
 DURATION_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0)
 
 
@@ -77,9 +100,40 @@ def language_label(tag: str | None) -> str:
         return "none"
     if parsed.language not in _KNOWN_LANGUAGES:
         return "other"
-    if parsed.language in _MULTI_SCRIPT and parsed.likely_script:
-        return f"{parsed.language}-{parsed.likely_script}"
+    script = parsed.likely_script
+    if parsed.language in _MULTI_SCRIPT and (parsed.language, script) in _KNOWN_SCRIPTS:
+        return f"{parsed.language}-{script}"
     return parsed.language
+
+
+def method_label(method: str) -> str:
+    return method if method in KNOWN_METHODS else "other"
+
+
+def status_label(status: str) -> str:
+    """The status code the app answered, if HTTP defines it (the app sets it, but a
+    label's bound should not rest on every view getting that right)."""
+    return status if status in _STATUS_CODES else "other"
+
+
+def _off_after_an_error(method):
+    """Run a Metrics method; on its first error, turn metrics off in this process.
+
+    The error is usually an OSError from a full or unwritable metrics directory
+    (service/metrics_files.py); after it, prometheus_client's state in this process is
+    half reset, so any later error is its echo: only the first is logged.
+    """
+
+    @functools.wraps(method)
+    def guarded(self, *args):
+        if not self.enabled:
+            return
+        try:
+            method(self, *args)
+        except Exception as error:  # metrics are never worth a failed request
+            self.turn_off(error)
+
+    return guarded
 
 
 class Metrics:
@@ -121,7 +175,23 @@ class Metrics:
             registry=registry,
         )
         self._children = {}
+        self.enabled = True
+        self._turning_off = threading.Lock()
 
+    def turn_off(self, error: Exception):
+        """Stop counting in this process, saying why once (threads may fail together)."""
+        with self._turning_off:
+            if not self.enabled:
+                return
+            self.enabled = False
+        logger.error(
+            "metrics are off in process %d: cannot write them to %s: %r",
+            os.getpid(),
+            os.environ.get("PROMETHEUS_MULTIPROC_DIR", "memory"),
+            error,
+        )
+
+    @_off_after_an_error
     def record_store(self, store, version: str, python: str):
         """Publish the catalogs' completeness and the build (at start-up and each reload)."""
         for tag, measured in store.interface_completeness.items():
@@ -129,15 +199,16 @@ class Metrics:
             self.completeness.labels(tag).set(ratio)
         self.build.labels(version, python).set(1)
 
+    @_off_after_an_error
     def observe(self, environ, status: str, seconds: float):
         """Count one request (children are cached: labels() costs more than inc())."""
-        route, method = environ.get(ROUTE, "unmatched"), environ["REQUEST_METHOD"]
-        key = (route, method, status)
+        route = environ.get(ROUTE, "unmatched")
+        key = (route, method_label(environ["REQUEST_METHOD"]), status_label(status))
         children = self._children.get(key)
         if children is None:
             children = self._children[key] = (
-                self.requests.labels(route, method, status),
-                self.duration.labels(route, method),
+                self.requests.labels(*key),
+                self.duration.labels(*key[:2]),
             )
         children[0].inc()
         children[1].observe(seconds)
@@ -150,6 +221,7 @@ class Metrics:
 @functools.cache
 def process_metrics() -> Metrics:
     """The one Metrics of this process (prometheus_client registers names globally)."""
+    reserve_before_writing()
     return Metrics()
 
 

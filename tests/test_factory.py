@@ -1,10 +1,12 @@
 """The app factory: configuration, and start-up that refuses broken content or catalogs."""
 
+import gc
 import tomllib
+import weakref
 
 import pytest
 
-from service import create_app
+from service import create_app, reload_store
 from service.catalogs import CatalogError
 from service.config import REPOSITORY_DIR, SERVICE_VERSION, ConfigError, from_environment
 from service.content.loader import ContentError
@@ -58,6 +60,21 @@ def test_cors_origin_list(translations_copy):
     other = client.get("/v1/articles", headers={"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in other.headers
     assert other.headers["Vary"] == "Accept-Language, Accept-Encoding, Origin"
+
+
+def test_a_reload_with_a_cors_origin_list_lets_the_replaced_store_go(translations_copy):
+    app = create_app(
+        {
+            "TRANSLATIONS_DIR": translations_copy,
+            "CORS_ALLOWED_ORIGINS": ("https://portal.example",),
+        }
+    )
+    replaced = weakref.ref(app.extensions["payload_store"])
+    assert reload_store(app)
+    gc.collect()
+    assert replaced() is None
+    allowed = app.test_client().get("/v1/articles", headers={"Origin": "https://portal.example"})
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://portal.example"
 
 
 def test_cache_max_age_is_configurable(translations_copy):

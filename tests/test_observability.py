@@ -1,20 +1,30 @@
 """Request ids, JSON logs and Prometheus metrics (through real gunicorn for the last two)."""
 
+import errno
 import json
 import logging
+import os
 import re
+import signal
+import string
+import subprocess
+import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from http import HTTPStatus
+from pathlib import Path
 
 import pytest
+from prometheus_client import REGISTRY
 
-from benchmarks.servers import free_port
+from benchmarks.servers import free_port, running_server
 from service import create_app
 from service.logs import query_for_log
-from service.observability import language_label
+from service.observability import KNOWN_METHODS, language_label
 from tests.conftest import SLUG, running_gunicorn
 
 SECTION = f"/v1/articles/{SLUG}/sections/pain"
+METRICS_OFF = "metrics are off in process"
 
 
 @pytest.mark.parametrize("offered", ["abc-123", "req_1:2.3", "A" * 128])
@@ -51,6 +61,9 @@ def test_every_kind_of_response_carries_a_request_id(client):
         ("zh-TW", "zh-Hant"),
         ("zh-CN", "zh-Hans"),
         ("qq", "other"),
+        ("zh-Qabc", "zh"),  # a script CLDR has no locale for
+        ("sr-Latn-RS", "sr-Latn"),
+        ("uz-Arab", "uz-Arab"),
         ("not a tag", "none"),
         ("x" * 60, "none"),
     ],
@@ -166,3 +179,130 @@ def test_generated_request_ids_are_unique(client):
     ids = {client.get("/healthz").headers["X-Request-ID"] for _ in range(500)}
     assert len(ids) == 500
     assert all(re.fullmatch(r"[0-9a-f]{32}", request_id) for request_id in ids)
+
+
+def label_series(metric: str) -> list[dict[str, str]]:
+    """The label sets of a counter or histogram in this process's registry."""
+    return [
+        sample.labels
+        for family in REGISTRY.collect()
+        if family.name == metric
+        for sample in family.samples
+        if sample.name in (f"{metric}_total", f"{metric}_count")
+    ]
+
+
+def letters(index: int) -> str:
+    """Three lowercase letters, different for each index below 17,576."""
+    return "".join(string.ascii_lowercase[index // 26**power % 26] for power in (2, 1, 0))
+
+
+def test_invented_methods_paths_and_languages_add_no_label_series():
+    app = create_app({"TESTING": True, "METRICS_PORT": 9464})
+    client = app.test_client()
+    metrics = (
+        "patient_info_http_requests",
+        "patient_info_http_request_duration_seconds",
+        "patient_info_language_requests",
+    )
+
+    def send_invented(index: int):
+        client.open(SECTION, method=f"X{index:05d}")
+        client.open("/healthz", method=f"X{letters(index).upper()}")
+        client.get(f"/v1/{letters(index)}")
+        client.get(SECTION, headers={"Accept-Language": f"zh-Q{letters(index)}, es"})
+        client.get(SECTION, headers={"Accept-Language": f"q{letters(index)[1:]}, fr"})
+
+    send_invented(0)
+    series_before = {metric: len(label_series(metric)) for metric in metrics}
+    for index in range(1, 200):
+        send_invented(index)
+    assert {metric: len(label_series(metric)) for metric in metrics} == series_before
+    requests = label_series("patient_info_http_requests")
+    assert {labels["method"] for labels in requests} <= KNOWN_METHODS | {"other"}
+    routes = {rule.rule for rule in app.url_map.iter_rules()} | {"unmatched"}
+    assert {labels["route"] for labels in requests} <= routes
+    assert {labels["status"] for labels in requests} <= {str(status.value) for status in HTTPStatus}
+
+
+def tmpfs_launcher(mount_point: Path, options: str) -> list[str]:
+    """A launcher that runs the server in its own mount namespace with a tmpfs mounted
+    on mount_point (gone with the server); skip where no namespace can be made."""
+    mount = [
+        "sh",
+        "-c",
+        'mount -t tmpfs -o "$1" tmpfs "$0" && shift && exec "$@"',
+        str(mount_point),
+        options,
+    ]
+    for namespace in (["unshare", "--mount"], ["unshare", "--user", "--map-root-user", "--mount"]):
+        probe = subprocess.run(
+            [*namespace, *mount, "true"], capture_output=True, text=True, timeout=10, check=False
+        )
+        if probe.returncode == 0:
+            return [*namespace, *mount]
+    pytest.skip(f"cannot mount a tmpfs in a new mount namespace here: {probe.stderr.strip()}")
+
+
+def write_zeros_forever(file, block: int):
+    while True:
+        file.write(bytes(block))
+
+
+def fill(directory: Path):
+    """Write a file there until its filesystem has no free block left."""
+    with (directory / "filler").open("wb", buffering=0) as filler:
+        for block in (65536, 4096):
+            with pytest.raises(OSError, match=os.strerror(errno.ENOSPC)):
+                write_zeros_forever(filler, block)
+    assert os.statvfs(directory).f_bavail == 0
+
+
+def await_condition(condition, seconds: float = 10):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("directory", ["filled while serving", "read-only from the start"])
+def test_a_full_or_read_only_metrics_directory_turns_metrics_off_not_workers(tmp_path, directory):
+    """On a full tmpfs prometheus_client's mmapped files used to SIGBUS every worker."""
+    mount_point = tmp_path / "metrics"
+    mount_point.mkdir()
+    options = "size=1m" if directory == "filled while serving" else "ro,size=1m"
+    metrics_port = free_port()
+    with running_server(
+        "gunicorn",
+        None,
+        "/readyz",
+        tmp_path,
+        15,
+        launcher=tmpfs_launcher(mount_point, options),
+        METRICS_PORT=str(metrics_port),
+        PROMETHEUS_MULTIPROC_DIR=str(mount_point),
+    ) as server:
+        if directory == "filled while serving":
+            # The tmpfs as the server sees it, through its mount namespace.
+            fill(Path(f"/proc/{server.process.pid}/root") / mount_point.relative_to("/"))
+        # A new worker must make its own metrics files: gunicorn replaces a stopped one.
+        first_worker = server.worker_pid()
+        os.kill(first_worker, signal.SIGTERM)
+
+        def replaced() -> bool:
+            workers = server.child_pids()
+            return len(workers) == 1 and workers != [first_worker]
+
+        await_condition(replaced)
+        worker = server.worker_pid()
+        statuses = {server.fetch(SECTION, method=f"X{index:05d}")[0] for index in range(200)}
+        assert statuses == {405}
+        assert server.fetch(SECTION, **{"Accept-Language": "es"})[0] == 200
+        assert server.fetch("/healthz")[0] == 200
+        assert server.child_pids() == [worker]
+        scraped = scrape(metrics_port)  # the master still serves what was counted
+        if directory == "filled while serving":
+            assert "patient_info_http_requests_total{" in scraped
+        log = server.log()
+    assert log.count(METRICS_OFF) == 1, log

@@ -1,17 +1,20 @@
 """Language tags and the one negotiation function every request goes through.
 
 Werkzeug's best_match and Babel's negotiate_locale cannot do RFC 4647 lookup with
-scripts (neither maps zh-CN to zh-Hans), so this module does it, using Babel's CLDR
-likely-subtags data to find the script a range implies.
+scripts (neither maps zh-CN to zh-Hans), so this module does it, on tags put in
+canonical form with Babel's CLDR data (service.canonical_tags): aliases resolved, and
+the script a range implies.
 """
 
 import functools
 import math
+import operator
 import re
 from dataclasses import dataclass
 
 from babel import Locale
-from babel.core import get_global
+
+from service.canonical_tags import canonicalize
 
 SOURCE_LANGUAGE = "en"
 
@@ -51,14 +54,7 @@ class LanguageTag:
     @property
     def likely_script(self) -> str | None:
         """The script this tag implies, from CLDR likely subtags (zh-TW -> Hant)."""
-        if self.script:
-            return self.script
-        likely = get_global("likely_subtags")
-        for key in (f"{self.language}_{self.region}", self.language):
-            if key in likely:
-                parts = likely[key].split("_")
-                return parts[1] if len(parts) > 2 else None
-        return None
+        return canonicalize(self).script
 
     @property
     def babel_name(self) -> str:
@@ -103,27 +99,45 @@ def text_direction(tag: str) -> str:
     return Locale.parse(tag.replace("-", "_")).text_direction
 
 
-def _lookup(range_tag: LanguageTag, offered: tuple[LanguageTag, ...]) -> str | None:
-    """RFC 4647 lookup of one range with likely-script matching; None if nothing fits.
+class _Offered:
+    """The offered tags in canonical form, for lookup."""
 
-    Truncation from the right first (es-MX -> es); then a supported tag with the same
-    language and the same likely script (zh-CN -> zh-Hans, pt-PT -> pt-BR). Scripts
-    must always agree, so a Traditional-Chinese range never lands on zh-Hans.
-    """
-    script = range_tag.likely_script
-    by_lower_tag = {tag.tag.lower(): tag for tag in offered}
-    subtags = range_tag.tag.lower().split("-")
-    while subtags:
-        found = by_lower_tag.get("-".join(subtags))
-        if found and found.likely_script == script:
-            return found.tag
-        subtags.pop()
-        if subtags and len(subtags[-1]) == 1:  # never end on a singleton (x, u, ...)
-            subtags.pop()
-    for tag in offered:
-        if tag.language == range_tag.language and tag.likely_script == script:
-            return tag.tag
-    return None
+    def __init__(self, tags: tuple[str, ...]):
+        self.canonical = tuple((canonicalize(parse_tag(tag)), tag) for tag in tags)
+        self.by_subtags = {canonical.subtags: (canonical, tag) for canonical, tag in self.canonical}
+
+    def lookup(self, range_tag: LanguageTag) -> str | None:
+        """RFC 4647 lookup of one range with likely-script matching; None if nothing fits.
+
+        Both sides are canonical (aliases resolved: `iw` is `he`, `zh-158` is `zh-TW`).
+        Truncation from the right first (es-MX -> es); then an offered tag with the same
+        language and the same likely script (zh-CN -> zh-Hans, pt-PT -> pt-BR); then one
+        with the same written language and script (yue -> zh-Hant). Scripts must always
+        agree, so a Traditional-Chinese range never lands on zh-Hans.
+        """
+        wanted = canonicalize(range_tag)
+        for subtags in wanted.lookup_order():
+            canonical, tag = self.by_subtags.get(subtags, (None, None))
+            if canonical and canonical.script == wanted.script:
+                return tag
+        # Same written language and script, the same language first (offered order).
+        matches = [
+            (canonical.language != wanted.language, tag)
+            for canonical, tag in self.canonical
+            if canonical.written_language == wanted.written_language
+            and canonical.script == wanted.script
+        ]
+        return min(matches, key=operator.itemgetter(0))[1] if matches else None
+
+    def refused_by(self, range_tags: list[LanguageTag]) -> set[str]:
+        """The offered tags that q=0 ranges refuse: a range refuses the tags it is or is
+        a prefix of (`es` refuses es and es-MX; `es-ES` does not refuse es)."""
+        refusals = [canonicalize(range_tag) for range_tag in range_tags]
+        return {
+            tag
+            for canonical, tag in self.canonical
+            if any(canonical.is_matched_by(refusal) for refusal in refusals)
+        }
 
 
 def _parse_accept_language(header: str) -> list[tuple[str, float]]:
@@ -182,7 +196,7 @@ class Negotiator:
     """Rank the offered languages for a request (the brief's three rules), memoized."""
 
     def __init__(self, offered: tuple[str, ...]):
-        self.offered = tuple(parse_tag(tag) for tag in offered)
+        self.offered = _Offered(offered)
         self._memoized = functools.lru_cache(maxsize=MEMO_ENTRIES)(self._negotiate)
         # One object per distinct answer: the memo's values are shared, not copied.
         self._answers: dict[Negotiation, Negotiation] = {}
@@ -210,7 +224,7 @@ class Negotiator:
         lang = parse_tag(lang_values[0])
         if lang is None:
             return self._answer(candidates, lang_error="malformed")
-        found = _lookup(lang, self.offered)
+        found = self.offered.lookup(lang)
         return self._answer(((found,) if found else ()) + candidates, lang.tag)
 
     def _from_header(self, accept_language: str) -> tuple[tuple[str, ...], str | None]:
@@ -220,12 +234,12 @@ class Negotiator:
         for name, quality in _parse_accept_language(accept_language):
             if name != "*" and (tag := parse_tag(name)):
                 ranges.append((tag, quality))
-        refused = {_lookup(tag, self.offered) for tag, quality in ranges if quality == 0}
+        refused = self.offered.refused_by([tag for tag, quality in ranges if quality == 0])
         first_range = next((tag.tag for tag, quality in ranges if quality > 0), None)
         candidates = []
         for tag, quality in ranges:
             if quality > 0:
-                found = _lookup(tag, self.offered)
+                found = self.offered.lookup(tag)
                 if found and found not in refused:
                     candidates.append(found)
                     if found == SOURCE_LANGUAGE:

@@ -8,6 +8,12 @@ import pytest
 from service.i18n import MEMO_ENTRIES, MEMO_KEY_CHARACTERS, Negotiator, parse_tag
 
 OFFERED = ("en", "es", "fr", "de", "pt-BR", "zh-Hans", "ar", "vi", "ru")
+# What DESIGN.md and issue 19 add (fil is CLDR's locale for Tagalog), and languages
+# that only aliases (he, id, yi, ro) or other scripts (pa, sr) reach.
+WIDER_OFFER = (
+    *OFFERED,
+    *("zh-Hant", "ko", "fil", "ja", "uk", "ur", "pa", "sr", "he", "id", "yi", "ro"),
+)
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +79,7 @@ def test_accept_language(negotiate, header, served):
         (("ja",), "fr", "fr", "ja"),  # well-formed, not offered: the header decides
         (("ja",), "", "en", "ja"),
         (("es-MX",), "", "es", "es-MX"),
+        (("zho",), "fr", "zh-Hans", "zho"),  # an alias, as in the header
     ],
 )
 def test_lang_parameter(negotiate, lang, header, served, requested):
@@ -82,6 +89,118 @@ def test_lang_parameter(negotiate, lang, header, served, requested):
         requested,
         None,
     )
+
+
+@pytest.mark.parametrize(
+    ("header", "served"),
+    [
+        ("pt-PT;q=0, pt-BR", "pt-BR"),
+        ("es-ES;q=0, es-MX", "es"),
+        ("en-US;q=0, en;q=0.5, de;q=0.4", "en"),
+        ("fr-CA;q=0, fr-FR", "fr"),
+        ("zh-CN;q=0, zh", "zh-Hans"),
+        ("zh-Hans-CN;q=0, zh-SG", "zh-Hans"),
+        ("pt-BR;q=0, pt, fr;q=0.1", "fr"),  # the offered tag itself
+        ("zh;q=0, zh-CN, fr;q=0.1", "fr"),  # a prefix of it
+        ("cmn;q=0, zh-CN, fr;q=0.1", "fr"),  # a prefix, spelled as an alias
+        ("ar-arb;q=0, ar-EG, fr;q=0.1", "fr"),
+        ("spa;q=0, es-MX, fr;q=0.1", "fr"),
+    ],
+)
+def test_a_refusal_covers_only_the_tags_the_range_is_a_prefix_of(negotiate, header, served):
+    """q=0 on a regional range (pt-PT) refuses that region, not the language's offered
+    tag (pt-BR): RFC 4647 filtering, as README rule 2 says."""
+    assert negotiate((), header).served == served
+
+
+@pytest.mark.parametrize(
+    ("header", "served"),
+    [
+        ("cmn-Hans-CN", "zh-Hans"),
+        ("zh-cmn-Hans-CN", "zh-Hans"),
+        ("arb", "ar"),
+        ("ar-arb", "ar"),
+        ("arb-EG", "ar"),
+        ("iw", "he"),
+        ("iw-IL", "he"),
+        ("in", "id"),
+        ("ji", "yi"),
+        ("mo", "ro"),
+        ("tl", "fil"),
+        ("tl-PH", "fil"),
+        ("kor", "ko"),
+        ("jpn", "ja"),
+        ("ukr-UA", "uk"),
+        ("spa-MX", "es"),
+        ("fre", "fr"),
+        ("ger-AT", "de"),
+        ("ara", "ar"),
+        ("rus", "ru"),
+        ("vie", "vi"),
+        ("por-PT", "pt-BR"),
+        ("zho", "zh-Hans"),
+        ("chi-TW", "zh-Hant"),
+        ("es-724", "es"),  # a numeric region: Spain
+    ],
+)
+def test_every_spelling_of_a_language_gets_its_answer(header, served):
+    """Deprecated, three-letter, macrolanguage-member and extlang spellings resolve
+    through CLDR's aliases as their usual form does."""
+    assert Negotiator(WIDER_OFFER).negotiate((), header).served == served
+
+
+@pytest.mark.parametrize(
+    ("language_range", "served_today", "served_with_traditional"),
+    [
+        ("zh-TW", "fr", "zh-Hant"),
+        ("zh-HK", "fr", "zh-Hant"),
+        ("zh-MO", "fr", "zh-Hant"),
+        ("zh-158", "fr", "zh-Hant"),  # numeric regions: Taiwan, Hong Kong, Macao
+        ("zh-344", "fr", "zh-Hant"),
+        ("zh-446", "fr", "zh-Hant"),
+        ("zh-Hant-CN", "fr", "zh-Hant"),
+        ("cmn-Hant-TW", "fr", "zh-Hant"),
+        ("yue", "fr", "zh-Hant"),  # Cantonese reads Traditional characters
+        ("yue-HK", "fr", "zh-Hant"),
+        ("zh-yue", "fr", "zh-Hant"),
+        ("zh-yue-HK", "fr", "zh-Hant"),
+        ("nan-TW", "fr", "zh-Hant"),
+        ("yue-CN", "zh-Hans", "zh-Hans"),  # in the mainland, Simplified
+        ("zh-Hans-TW", "zh-Hans", "zh-Hans"),
+        ("zh-SG", "zh-Hans", "zh-Hans"),
+        ("wuu", "zh-Hans", "zh-Hans"),
+    ],
+)
+def test_chinese_gets_its_script_in_every_spelling(
+    language_range, served_today, served_with_traditional
+):
+    """A Traditional-Chinese range never gets zh-Hans: the next range (French) until
+    zh-Hant is offered, then zh-Hant."""
+    header = f"{language_range}, fr;q=0.5"
+    assert Negotiator(OFFERED).negotiate((), header).served == served_today
+    assert Negotiator((*OFFERED, "zh-Hant")).negotiate((), header).served == (
+        served_with_traditional
+    )
+
+
+@pytest.mark.parametrize(
+    ("language_range", "served"),
+    [
+        ("pa-Arab", "fr"),
+        ("pa-PK", "fr"),  # written in Arabic script there
+        ("pa-Guru", "pa"),
+        ("ur-Deva", "fr"),
+        ("sr-Latn", "fr"),
+        ("sh", "fr"),  # CLDR: Serbian in Latin script
+        ("sr-ME", "fr"),  # Latin script in Montenegro
+        ("sr-Cyrl-ME", "sr"),
+        ("ar-Latn", "fr"),
+        ("ru-Latn", "fr"),
+        ("zh-Latn", "fr"),
+    ],
+)
+def test_a_script_we_do_not_serve_never_gets_another(language_range, served):
+    assert Negotiator(WIDER_OFFER).negotiate((), f"{language_range}, fr;q=0.5").served == served
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,7 @@ from service.codes import CodeIndex
 from service.config import StartupError
 from service.content.loader import load_articles
 from service.content.model import Article, Section
+from service.encodings import AcceptedCodings
 from service.headers import JSON, HeaderPolicy, Headers, shared
 from service.i18n import N_, SOURCE_LANGUAGE, Negotiator, text_direction
 from service.media_types import FHIR_JSON, JSON_LD
@@ -107,8 +108,9 @@ class Payload:
     gzip: Encoded | None
     recipe: tuple  # (policy, content type, vary, extra headers): to build variants
 
-    def encoded(self, accepts_gzip: bool) -> Encoded:
-        return self.gzip if accepts_gzip and self.gzip else self.identity
+    def encoded(self, codings: AcceptedCodings) -> Encoded | None:
+        """The encoding the request accepts, gzip first; None when none is (a 406)."""
+        return codings.choose(self.identity, self.gzip)
 
     def for_requested_language(self, requested: str) -> "Payload":
         """This payload with `requested_language` added (the tag is well-formed BCP 47)."""
@@ -370,11 +372,14 @@ class PayloadStore:
         """`build(self, *arguments)`, memoized in `query_payload` per distinct query."""
         return build(self, *arguments)
 
-    def encoded(self, payload: Payload, requested: str | None, accepts_gzip: bool) -> Encoded:
-        """The bytes to send: with `requested_language` when it differs, gzip if accepted."""
+    def encoded(
+        self, payload: Payload, requested: str | None, codings: AcceptedCodings
+    ) -> Encoded | None:
+        """The bytes to send: with `requested_language` when it differs, in an accepted
+        coding (None when there is none)."""
         if requested and requested.lower() != payload.language.lower():
             payload = self._with_requested_language(payload, requested)
-        return payload.encoded(accepts_gzip)
+        return payload.encoded(codings)
 
     def _add(self, key, served, schema, data, languages, *, links=(), vary=LANGUAGE_VARY):
         """Serialize one representation of `key` for requests negotiated to `served`.

@@ -1,8 +1,9 @@
 """Language tags and negotiation, tested directly on the pure functions."""
 
+import jsonschema_rs
 import pytest
 
-from service.i18n import Negotiator, parse_tag
+from service.i18n import LANGUAGE_TAG_PATTERN, Negotiator, parse_tag
 
 OFFERED = ("en", "es", "fr", "de", "pt-BR", "zh-Hans", "ar", "vi", "ru")
 
@@ -52,6 +53,15 @@ def negotiate():
         ("es;q=1e400", "en"),
         ("es;q=0.0001", "en"),
         ("x-klingon, i-default", "en"),
+        # English is the last resort: served even when refused, when nothing else is.
+        ("en;q=0", "en"),
+        ("en;q=0, fr", "fr"),
+        ("en;q=0, es-MX;q=0.5", "es"),
+        ("en;q=0, ja", "en"),
+        ("en;q=0, zh-TW", "en"),
+        ("en;q=0, *", "en"),
+        ("*;q=0", "en"),
+        ("es;q=0, en;q=0", "en"),
         ("es-419", "es"),
     ],
 )
@@ -70,6 +80,16 @@ def test_accept_language(negotiate, header, served):
         (("ja",), "fr", "fr", "ja"),  # well-formed, not offered: the header decides
         (("ja",), "", "en", "ja"),
         (("es-MX",), "", "es", "es-MX"),
+        # Private use and grandfathered tags are well-formed (RFC 5646 2.1): rule 1 goes on.
+        (("x-private",), "es", "es", "x-private"),
+        (("X-Foo-Bar",), "", "en", "x-foo-bar"),
+        (("x-a",), "de", "de", "x-a"),
+        (("i-klingon",), "fr", "fr", "i-klingon"),
+        (("I_KLINGON",), "", "en", "i-klingon"),
+        (("en-GB-oed",), "fr", "en", "en-GB-oed"),
+        (("sgn-be-fr",), "de", "de", "sgn-BE-FR"),
+        (("art-lojban",), "ar", "ar", "art-lojban"),
+        (("es-x-private",), "", "es", "es-x-private"),
     ],
 )
 def test_lang_parameter(negotiate, lang, header, served, requested):
@@ -90,6 +110,12 @@ def test_lang_parameter(negotiate, lang, header, served, requested):
         (("es-",), "malformed"),
         (("es mx",), "malformed"),
         (("x" * 100,), "malformed"),
+        (("x",), "malformed"),
+        (("x-",), "malformed"),
+        (("x-toolongsubtag",), "malformed"),
+        (("i-foo",), "malformed"),  # i- tags are only the registered ones
+        (("en-GB-oed-x",), "malformed"),
+        (("x-\u0661",), "malformed"),  # an Arabic-Indic digit
         (("",), "empty"),
         (("es", "fr"), "repeated"),
         (("es", "es"), "repeated"),
@@ -111,6 +137,11 @@ def test_lang_parameter_errors(negotiate, lang, error):
         ("es-419", "es-419"),
         ("sl-rozaj-biske", "sl-rozaj-biske"),
         ("de-CH-x-phonebk", "de-CH-x-phonebk"),
+        ("en-CA-x-CA", "en-CA-x-ca"),  # after a singleton, lowercase (RFC 5646 2.1.1)
+        ("de-u-CO-phonebk", "de-u-co-phonebk"),
+        ("X-Private", "x-private"),
+        ("EN-gb-OED", "en-GB-oed"),
+        ("SGN-be-fr", "sgn-BE-FR"),
     ],
 )
 def test_parse_tag_canonical_case(text, canonical):
@@ -126,6 +157,10 @@ def test_parse_tag_canonical_case(text, canonical):
         ("de-1996", ("de", None, None)),
         ("sr-Latn", ("sr", "Latn", None)),
         ("de-CH-x-phonebk", ("de", None, "CH")),
+        ("en-CA-x-ca", ("en", None, "CA")),
+        ("x-ab", ("x", None, None)),  # private use: no region
+        ("x-abcd", ("x", None, None)),  # nor script
+        ("i-klingon", ("i", None, None)),
     ],
 )
 def test_parse_tag_parts(text, parts):
@@ -138,3 +173,29 @@ def test_negotiation_memo_is_bounded():
     for index in range(200):
         negotiator.negotiate((), f"es;q=0.{index % 10}, x{index}")
     assert negotiator.negotiate.cache_info().currsize == 16
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "es",
+        "x-private",
+        "X_Foo_bar",
+        "i-klingon",
+        "I-Navajo",
+        "en-gb-oed",
+        "sgn-CH-DE",
+        "zh-min-nan",
+        "en-CA-x-ca",
+        "x",
+        "i-foo",
+        "en-GB-oed-x",
+        "es-",
+        "x-\u0661",
+        "e\u017f",  # a long s: case-folds to "s" under IGNORECASE
+    ],
+)
+def test_the_documented_pattern_reads_tags_as_python_does(text):
+    """The OpenAPI document's `lang` pattern (JSON Schema) accepts exactly what parse_tag does."""
+    schema = {"type": "string", "pattern": LANGUAGE_TAG_PATTERN}
+    assert jsonschema_rs.is_valid(schema, text) == (parse_tag(text) is not None)

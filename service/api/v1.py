@@ -183,6 +183,7 @@ def infobutton():
             application/json: {schema: InfobuttonFeed}
         "304": NotModified
         "400": InvalidInfobuttonRequest
+        "406": NotAcceptable
     """
     args = request.args
     language = negotiate(infobutton_language_values(args)).served

@@ -28,13 +28,15 @@ if METRICS_PORT and METRICS_PORT != "0" and "PROMETHEUS_MULTIPROC_DIR" not in os
 from prometheus_client import CollectorRegistry, multiprocess, start_http_server  # noqa: E402
 
 from service import reload_store  # noqa: E402
+from service.parameters import positive_whole_number  # noqa: E402
 
 
 def _environment_integer(name: str, default: int) -> int:
     raw = os.environ.get(name, "").strip() or str(default)
-    if not raw.isdigit() or int(raw) < 1:
+    number = positive_whole_number(raw)
+    if number is None:
         raise SystemExit(f"gunicorn.conf.py: {name}={raw!r} must be a whole number >= 1")
-    return int(raw)
+    return number
 
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"

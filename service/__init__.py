@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask, request
+from werkzeug.routing import RequestRedirect
 
 from service import config as service_config
 from service import preview
@@ -16,10 +17,12 @@ from service.i18n import SOURCE_LANGUAGE
 from service.observability import ObservabilityMiddleware, process_metrics, record_store
 from service.openapi import render_document
 from service.payloads import build_store, current_store
+from service.redirects import redirect_response
 
 
 class PatientInfoFlask(Flask):
-    """Flask, answering OPTIONS with 204 and CORS preflight headers."""
+    """Flask, answering OPTIONS with 204 and CORS preflight headers, and routing
+    redirects with a relative Location."""
 
     def make_default_options_response(self):
         methods = request.url_rule.methods if request.url_rule else {"GET", "HEAD", "OPTIONS"}
@@ -27,6 +30,12 @@ class PatientInfoFlask(Flask):
         response = self.response_class(status=204, headers=current_store().policy.preflight(allow))
         del response.headers["Content-Type"]  # a 204 has no body to describe
         return response
+
+    def handle_http_exception(self, e):
+        """Routing redirects (merged slashes, a missing trailing slash) without the Host."""
+        if isinstance(e, RequestRedirect):
+            return redirect_response(self, e)
+        return super().handle_http_exception(e)
 
 
 def _openapi_payload(app: Flask, policy: HeaderPolicy) -> Payload:

@@ -9,12 +9,12 @@ a catalog edited but not compiled (or compiled from a broken `.po`) never serves
 """
 
 import datetime
+import gettext
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import polib
-from babel.support import Translations
 
 from service.catalog_checks import (
     MEDICAL_REVIEW,
@@ -26,7 +26,6 @@ from service.catalog_checks import (
     check_catalog,
 )
 from service.catalog_files import (
-    INTERFACE_DOMAIN,
     CatalogError,
     CatalogFile,
     article_templates,
@@ -131,11 +130,6 @@ class Catalog:
 
 
 @dataclass(frozen=True)
-class InterfaceCatalog(Catalog):
-    translations: Translations  # the same strings, for Flask-Babel
-
-
-@dataclass(frozen=True)
 class Completeness:
     """How many of a set of messages a catalog translates (fuzzy counts as untranslated)."""
 
@@ -231,7 +225,7 @@ def load_catalog(file: CatalogFile, shared_keys: dict[MessageKey, MessageKey]) -
         raise CatalogError(f"{file.mo_path}: not compiled; run `make translations`")
     try:
         with file.mo_path.open("rb") as mo_file:
-            compiled = Translations(mo_file, domain=INTERFACE_DOMAIN)
+            compiled = gettext.GNUTranslations(mo_file)
     except Exception as error:  # gettext raises whatever the bytes trip: all mean corrupted
         raise CatalogError(f"{file.mo_path}: corrupted compiled catalog: {error}") from None
     metadata = compiled.info()
@@ -249,15 +243,12 @@ def load_catalog(file: CatalogFile, shared_keys: dict[MessageKey, MessageKey]) -
         context, separator, msgid = raw_key.partition(CONTEXT_SEPARATOR)
         key: MessageKey = (context, msgid) if separator else (None, raw_key)
         translated[shared_keys.get(key, key)] = msgstr
-    common = {
-        "file": file,
-        "translated": translated,
-        "fuzzy_entries": int(metadata.get(FUZZY_ENTRIES.lower(), "0")),
-        "provenance": provenance_of(metadata),
-    }
-    if file.article is None:
-        return InterfaceCatalog(**common, translations=compiled)
-    return Catalog(**common)
+    return Catalog(
+        file=file,
+        translated=translated,
+        fuzzy_entries=int(metadata.get(FUZZY_ENTRIES.lower(), "0")),
+        provenance=provenance_of(metadata),
+    )
 
 
 @dataclass(frozen=True)
@@ -265,7 +256,7 @@ class Catalogs:
     """Every compiled catalog the service serves from."""
 
     template: Template  # the interface's
-    interface: dict[str, InterfaceCatalog]  # by tag: the languages with a catalog
+    interface: dict[str, Catalog]  # by tag: the languages with a catalog
     articles: dict[tuple[str, str], Catalog]  # by (slug, tag)
     # When each article's English was last extracted (its template's POT-Creation-Date).
     extracted: dict[str, datetime.datetime]

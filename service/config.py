@@ -5,6 +5,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from service.parameters import whole_number
+
 SERVICE_VERSION = "1.0.0"  # kept equal to pyproject.toml's version by tests/test_factory.py
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPOSITORY_DIR = PACKAGE_DIR.parent
@@ -22,12 +24,11 @@ def _integer(environ: Mapping[str, str], name: str, default: int, minimum: int, 
     raw = environ.get(name, "").strip()
     if not raw:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a whole number") from None
+    value = whole_number(raw)
+    if value is None:
+        raise ConfigError(f"{name}={raw!r} is not a whole number in ASCII digits")
     if not minimum <= value <= maximum:
-        raise ConfigError(f"{name}={value} is outside {minimum}..{maximum}")
+        raise ConfigError(f"{name}={raw} is outside {minimum}..{maximum}")
     return value
 
 

@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass
 
 from service.config import StartupError
+from service.encodings import AcceptedCodings
 from service.headers import HeaderPolicy, Headers
 
 GZIP_MINIMUM_BYTES = 1024
@@ -46,8 +47,9 @@ class Payload:
     gzip: Encoded | None
     recipe: Recipe
 
-    def encoded(self, accepts_gzip: bool) -> Encoded:
-        return self.gzip if accepts_gzip and self.gzip else self.identity
+    def encoded(self, codings: AcceptedCodings) -> Encoded | None:
+        """The encoding the request accepts, gzip first; None when none is (a 406)."""
+        return codings.choose(self.identity, self.gzip)
 
     def for_requested_language(self, requested: str) -> "Payload":
         """This payload with `requested_language` added (the tag is well-formed BCP 47)."""

@@ -162,6 +162,10 @@ INVALID_RESPONSE_TYPE = ProblemType(
         '(an Atom feed, the default) or "application/json".'
     ),
 )
+# Its own type, in the words of REQUEST_ERROR (already translated everywhere).
+ENCODING_NOT_ACCEPTABLE = ProblemType(
+    "encoding-not-acceptable", 406, REQUEST_ERROR.title, REQUEST_ERROR.detail
+)
 INTERNAL_ERROR = ProblemType(
     "internal-error",
     500,

@@ -89,6 +89,15 @@ class HeaderPolicy:
             *self._common(),
         )
 
+    def redirect(self, location: str) -> Headers:
+        """A routing redirect to a path (service/redirects.py): as cacheable as content."""
+        return (
+            ("Location", location),
+            ("Cache-Control", f"public, max-age={self.max_age}"),
+            *(() if self.any_origin else (("Vary", "Origin"),)),
+            *self._common(),
+        )
+
     def apply_cors_origin(self, response, origin: str | None):
         """Allow a listed Origin on this response (only used with a list of origins)."""
         if origin and origin in self.allowed_origins:

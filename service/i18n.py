@@ -24,16 +24,32 @@ def N_(message: str) -> str:
     return message
 
 
-# A well-formed RFC 5646 language tag (regular forms, no grandfathered tags), with "_"
-# accepted for "-". Written so that Python and JSON Schema (the OpenAPI document) read
-# it alike: no flags, no named groups.
+# RFC 5646's irregular grandfathered tags: well-formed (its grammar lists them) though
+# they fit no other form. The regular ones (art-lojban, zh-min-nan...) fit langtag.
+IRREGULAR_GRANDFATHERED_TAGS = (
+    "en-GB-oed", "i-ami", "i-bnn", "i-default", "i-enochian", "i-hak", "i-klingon", "i-lux",
+    "i-mingo", "i-navajo", "i-pwn", "i-tao", "i-tay", "i-tsu", "sgn-BE-FR", "sgn-BE-NL",
+    "sgn-CH-DE",
+)  # fmt: skip
+
+
+def _any_case(tag: str) -> str:
+    """A pattern for one tag in any case, "_" accepted for "-" (i-ami: [Ii][-_][Aa][Mm][Ii])."""
+    return "".join(f"[{char.upper()}{char.lower()}]" if char.isalpha() else "[-_]" for char in tag)
+
+
+# A well-formed RFC 5646 language tag (Language-Tag: langtag, privateuse such as
+# x-private, or grandfathered), with "_" accepted for "-". Written so that Python and
+# JSON Schema (the OpenAPI document) read it alike: no flags, no named groups.
 LANGUAGE_TAG_PATTERN = (
-    r"^(?:[A-Za-z]{2,3}(?:[-_][A-Za-z]{3}){0,3}|[A-Za-z]{4,8})"
+    r"^(?:(?:[A-Za-z]{2,3}(?:[-_][A-Za-z]{3}){0,3}|[A-Za-z]{4,8})"
     r"(?:[-_][A-Za-z]{4})?"
     r"(?:[-_](?:[A-Za-z]{2}|[0-9]{3}))?"
     r"(?:[-_](?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"
     r"(?:[-_][A-WYZa-wyz0-9](?:[-_][A-Za-z0-9]{2,8})+)*"
-    r"(?:[-_][Xx](?:[-_][A-Za-z0-9]{1,8})+)?$"
+    r"(?:[-_][Xx](?:[-_][A-Za-z0-9]{1,8})+)?"
+    r"|[Xx](?:[-_][A-Za-z0-9]{1,8})+"
+    f"|{'|'.join(map(_any_case, IRREGULAR_GRANDFATHERED_TAGS))})$"
 )
 _LANGTAG = re.compile(LANGUAGE_TAG_PATTERN)
 MAX_TAG_LENGTH = 64
@@ -70,16 +86,21 @@ def parse_tag(text: str) -> LanguageTag | None:
     if len(text) > MAX_TAG_LENGTH or not _LANGTAG.fullmatch(text):
         return None
     subtags = text.replace("_", "-").split("-")
+    # Scripts and regions come before the first singleton; what follows it (extensions,
+    # private use: en-CA-x-ca) is lowercase, as is a tag that starts with one (x-, i-).
+    singleton = next((at for at, subtag in enumerate(subtags) if len(subtag) == 1), None)
     canonical = [subtags[0].lower()]
-    for subtag in subtags[1:]:
-        if len(subtag) == 4 and subtag.isalpha():
+    for position, subtag in enumerate(subtags[1:], 1):
+        if singleton is not None and position >= singleton:
+            canonical.append(subtag.lower())
+        elif len(subtag) == 4 and subtag.isalpha():
             canonical.append(subtag.title())
         elif len(subtag) == 2 and subtag.isalpha():
             canonical.append(subtag.upper())
         else:
             canonical.append(subtag.lower())
     # The grammar fixes the order: language, 3-letter extlangs, script, region, ...
-    rest = canonical[1:]
+    rest = canonical[1:singleton]
     while rest and len(rest[0]) == 3 and rest[0].isalpha():
         rest.pop(0)
     script = rest.pop(0) if rest and len(rest[0]) == 4 and rest[0].isalpha() else None
@@ -198,8 +219,6 @@ class Negotiator:
     def __init__(self, offered: tuple[str, ...]):
         self.offered = _Offered(offered)
         self._memoized = functools.lru_cache(maxsize=MEMO_ENTRIES)(self._negotiate)
-        # One object per distinct answer: the memo's values are shared, not copied.
-        self._answers: dict[Negotiation, Negotiation] = {}
 
     def negotiate(self, lang_values: tuple[str, ...], accept_language: str) -> Negotiation:
         """Negotiate from the `lang` query values and the Accept-Language header."""
@@ -208,10 +227,7 @@ class Negotiator:
         return self._negotiate(lang_values, accept_language)
 
     def _answer(self, candidates, requested=None, lang_error=None) -> Negotiation:
-        answer = Negotiation(tuple(dict.fromkeys(candidates)), requested, lang_error)
-        if len(self._answers) < MEMO_ENTRIES:
-            answer = self._answers.setdefault(answer, answer)
-        return answer
+        return Negotiation(tuple(dict.fromkeys(candidates)), requested, lang_error)
 
     def _negotiate(self, lang_values: tuple[str, ...], accept_language: str) -> Negotiation:
         candidates, first_range = self._from_header(accept_language)

@@ -102,8 +102,9 @@ def _register_components(spec: APISpec):
         "lang",
         "query",
         {
-            "description": "One BCP 47 tag (an underscore is accepted as a hyphen). "
-            "Empty, repeated or malformed: 400. Well-formed but not offered: "
+            "description": "One BCP 47 tag (an underscore is accepted as a hyphen; "
+            "private-use tags such as x-private and RFC 5646's grandfathered tags are "
+            "well-formed). Empty, repeated or malformed: 400. Well-formed but not offered: "
             "Accept-Language decides.",
             "schema": {**string, "pattern": LANGUAGE_TAG_PATTERN, "maxLength": MAX_TAG_LENGTH},
             "example": "es",
@@ -114,7 +115,8 @@ def _register_components(spec: APISpec):
         "query",
         {
             "description": "Page of the article list (in the language list: the articles "
-            "whose completeness is given), from 1 (default) to pagination.total_pages.",
+            "whose completeness is given), from 1 (default) to pagination.total_pages, in "
+            "ASCII digits 0-9 only (no sign, space or other script's digits: 400).",
             "schema": {"type": "integer", "minimum": 1},
             "example": 1,
         },
@@ -135,7 +137,9 @@ def _register_components(spec: APISpec):
         "header",
         {
             "name": "Accept-Encoding",
-            "description": "gzip is served for bodies over 1 KB when accepted.",
+            "description": "gzip is served for bodies over 1 KB when accepted. When "
+            "identity is refused (identity;q=0, or *;q=0) and the body has no accepted "
+            "coding (no gzip twin under 1 KB): 406.",
             "schema": string,
             "example": "gzip",
         },
@@ -179,7 +183,10 @@ def _register_components(spec: APISpec):
     spec.components.response("NotFound", _problem("No article, or no section, at this address."))
     spec.components.response(
         "NotAcceptable",
-        _problem("Accept allows none of this resource's media types; the detail lists them."),
+        _problem(
+            "Accept allows none of this resource's media types (the detail lists them), or "
+            "Accept-Encoding refuses every coding this body has (encoding-not-acceptable)."
+        ),
     )
     _register_code_components(spec)
 

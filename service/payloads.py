@@ -29,6 +29,7 @@ from service.codes import CodeIndex
 from service.content.loader import load_articles
 from service.content.model import Article
 from service.encoding import Encoded, Payload, build_payload
+from service.encodings import AcceptedCodings
 from service.headers import JSON, HeaderPolicy, shared
 from service.i18n import SOURCE_LANGUAGE, Negotiation, Negotiator, text_direction
 from service.localization import (
@@ -217,11 +218,14 @@ class PayloadStore:
     def get(self, key: ResourceKey, language: str) -> Payload | None:
         return self.payloads.get((key, language))
 
-    def encoded(self, payload: Payload, requested: str | None, accepts_gzip: bool) -> Encoded:
-        """The bytes to send: with `requested_language` when it differs, gzip if accepted."""
+    def encoded(
+        self, payload: Payload, requested: str | None, codings: AcceptedCodings
+    ) -> Encoded | None:
+        """The bytes to send: with `requested_language` when it differs, in an accepted
+        coding (None when there is none)."""
         if requested and requested.lower() != payload.language.lower():
             payload = self._with_requested_language(payload, requested)
-        return payload.encoded(accepts_gzip)
+        return payload.encoded(codings)
 
     def public_url(self, path: str) -> str:
         """A link for documents read away from the service: absolute with PUBLIC_BASE_URL,

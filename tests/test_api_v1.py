@@ -147,6 +147,26 @@ def test_requested_language_reported_when_it_differs(client):
 
 
 @pytest.mark.parametrize(
+    ("tag", "served"),
+    [("x-private", "fr"), ("x-foo-bar", "fr"), ("i-klingon", "fr"), ("en-GB-oed", "en")],
+)
+def test_private_use_and_grandfathered_lang_are_well_formed(client, tag, served):
+    """Well-formed BCP 47 (RFC 5646 2.1): not a 400. Looked up like any tag (en-GB-oed
+    truncates to en); when not offered, rule 1 goes on to Accept-Language."""
+    response, body = get_json(client, f"{ARTICLE}?lang={tag}", **{"Accept-Language": "fr"})
+    assert response.status_code == 200
+    assert (body["language"], body["requested_language"]) == (served, tag)
+
+
+def test_a_refused_english_is_still_the_last_resort(client):
+    """en;q=0 with nothing else offered: English, a 200 (never a 406 for language)."""
+    response, body = get_json(client, ARTICLE, **{"Accept-Language": "en;q=0, ja"})
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == "en"
+    assert (body["language"], body["requested_language"]) == ("en", "ja")
+
+
+@pytest.mark.parametrize(
     ("query", "header", "served"),
     [
         ("", "es-MX,es;q=0.9", "es"),

@@ -36,6 +36,54 @@ def test_identity_when_gzip_is_not_accepted(client, accept_encoding):
     json.loads(response.data)
 
 
+@pytest.mark.parametrize(
+    ("accept_encoding", "path", "coding"),
+    [
+        ("identity;q=0, gzip", ARTICLE, "gzip"),
+        ("*;q=0, gzip", ARTICLE, "gzip"),
+        ("identity;q=0, *", ARTICLE, "gzip"),
+        ("GZIP, IDENTITY;q=0", ARTICLE, "gzip"),
+        ("x-gzip, identity;q=0", ARTICLE, "gzip"),
+        ("gzip;level=1, identity;q=0", ARTICLE, "gzip"),
+        ("identity;q=0, gzip", "/openapi.yaml", "gzip"),
+        ("*;q=0, identity", ARTICLE, "identity"),
+        ("gzip;q=0, *;q=0.5", ARTICLE, "identity"),
+        ("identity;q=0", ARTICLE, None),
+        ("*;q=0", ARTICLE, None),
+        ("gzip;q=0, identity;q=0", ARTICLE, None),
+        ("identity;q=0, gzip;q=0, *", ARTICLE, None),
+        ("identity;q=0, br", ARTICLE, None),
+        ("identity;q=0", "/openapi.yaml", None),
+        ("identity;q=0, gzip", SMALL_SECTION, None),  # no gzip twin under 1 KB
+        ("*;q=0, gzip", "/v1/infobutton?mainSearchCriteria.v.c=L90.6", "gzip"),
+        ("*;q=0, gzip", "/v1/infobutton?mainSearchCriteria.v.c=Z99.9", None),  # no entries
+    ],
+)
+def test_a_refused_identity_is_gzip_or_a_406(client, accept_encoding, path, coding):
+    response = client.get(path, headers={"Accept-Encoding": accept_encoding})
+    if coding is None:
+        assert response.status_code == 406
+        assert response.content_type == "application/problem+json; charset=utf-8"
+        problem = response.get_json()
+        assert problem["type"] == "urn:patient-info:problem:encoding-not-acceptable"
+        assert "406" in problem["detail"]
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        return
+    assert response.status_code == 200
+    assert response.headers.get("Content-Encoding", "identity") == coding
+    if coding == "gzip":
+        assert gzip.decompress(response.data) == client.get(path).data
+
+
+def test_a_406_for_encoding_is_in_the_negotiated_language(client):
+    response = client.get(ARTICLE, headers={"Accept-Encoding": "*;q=0", "Accept-Language": "es"})
+    assert response.status_code == 406
+    problem = response.get_json()
+    assert problem["language"] == "es"
+    assert problem["title"] == "Error en la solicitud"
+
+
 def test_small_bodies_are_never_compressed(client):
     response = client.get(SMALL_SECTION, headers={"Accept-Encoding": "gzip"})
     assert len(response.data) <= 1024

@@ -30,7 +30,13 @@ def test_defaults():
     ("environ", "message"),
     [
         ({"CACHE_MAX_AGE": "soon"}, "CACHE_MAX_AGE='soon' is not a whole number"),
-        ({"CACHE_MAX_AGE": "-1"}, "CACHE_MAX_AGE=-1 is outside"),
+        ({"CACHE_MAX_AGE": "-1"}, "CACHE_MAX_AGE='-1' is not a whole number"),
+        ({"CACHE_MAX_AGE": "99999999999"}, "CACHE_MAX_AGE=99999999999 is outside"),
+        # Numbers in ASCII digits only, as in request parameters (service/parameters.py).
+        *(
+            ({"ARTICLES_PER_PAGE": value}, "is not a whole number in ASCII digits")
+            for value in ("５０", "+50", "5_0", "¹", "0x10")
+        ),
         ({"TRANSLATION_COMPLETENESS_THRESHOLD": "101"}, "outside 0..100"),
         ({"CORS_ALLOWED_ORIGINS": "portal.example"}, "is not an origin"),
         ({"PUBLIC_BASE_URL": "patient-info.example.org"}, "is not a base URL"),

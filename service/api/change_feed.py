@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from service.api.serving import negotiate_lang
 from service.errors import INVALID_TIMESTAMP, Problem
-from service.modified import format_rfc3339, parse_rfc3339
+from service.parameters import format_rfc3339, parse_rfc3339
 from service.payloads import ArticleSelection, current_store
 
 MODIFIED_SINCE = "modified_since"

@@ -65,5 +65,6 @@ def openapi_document():
                 headers: {ETag: {$ref: "#/components/headers/ETag"},
                           Cache-Control: {$ref: "#/components/headers/Cache-Control"}}}
         "304": NotModified
+        "406": NotAcceptable
     """
     return send_payload(current_app.extensions["openapi_document"])

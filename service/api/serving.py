@@ -8,11 +8,13 @@ only when it is present.
 import functools
 
 from flask import Response, request
-from werkzeug.http import parse_accept_header, parse_etags
+from werkzeug.http import parse_etags
 
 from service.encoding import Encoded, Payload
+from service.encodings import accepted_codings
 from service.errors import (
     ARTICLE_NOT_FOUND,
+    ENCODING_NOT_ACCEPTABLE,
     INVALID_LANGUAGE,
     INVALID_PAGE,
     NOT_ACCEPTABLE,
@@ -24,16 +26,9 @@ from service.headers import JSON, Headers
 from service.i18n import Negotiation
 from service.media_types import MEDIA_TYPES_BY_KIND, preferred_media_type
 from service.observability import REQUESTED_LANGUAGE, SERVED_LANGUAGE
+from service.parameters import positive_whole_number
 from service.payloads import ArticleSelection, PayloadStore, current_store
 from service.urls import ResourceKey, section_index_url
-
-
-@functools.lru_cache(maxsize=256)
-def accepts_gzip(accept_encoding: str) -> bool:
-    """Whether an Accept-Encoding value allows gzip (an explicit gzip;q=0 beats *)."""
-    qualities = dict(parse_accept_header(accept_encoding))
-    return qualities.get("gzip", qualities.get("x-gzip", qualities.get("*", 0))) > 0
-
 
 _parsed_etags = functools.lru_cache(maxsize=256)(parse_etags)
 
@@ -67,8 +62,11 @@ class StoredResponse(Response):
         return self.get_app_iter(environ), self.status, [*self.stored_headers, *self.headers]
 
 
-def send(encoded: Encoded, environ=None) -> Response:
-    """Answer with the bytes, or 304 when If-None-Match matches (weak comparison)."""
+def send(encoded: Encoded | None, environ=None) -> Response:
+    """Answer with the bytes, or 304 when If-None-Match matches (weak comparison); 406
+    when the request accepts no coding the bytes have (None)."""
+    if encoded is None:
+        raise Problem(ENCODING_NOT_ACCEPTABLE, status=ENCODING_NOT_ACCEPTABLE.status)
     if_none_match = (environ or request.environ).get("HTTP_IF_NONE_MATCH")
     if if_none_match and _none_match(if_none_match, encoded.etag):
         return StoredResponse(304, encoded.not_modified_headers)
@@ -77,7 +75,8 @@ def send(encoded: Encoded, environ=None) -> Response:
 
 def send_payload(payload: Payload) -> Response:
     """Answer with a payload that is not negotiated by language (only by encoding)."""
-    return send(payload.encoded(accepts_gzip(request.environ.get("HTTP_ACCEPT_ENCODING", ""))))
+    codings = accepted_codings(request.environ.get("HTTP_ACCEPT_ENCODING", ""))
+    return send(payload.encoded(codings))
 
 
 def _negotiate(store: PayloadStore, environ, lang_values=None) -> Negotiation:
@@ -108,8 +107,8 @@ def negotiate_lang() -> Negotiation:
 
 def _send_negotiated(store: PayloadStore, environ, payload: Payload, negotiation) -> Response:
     """Answer with a payload, with `requested_language` when it differs, gzip if accepted."""
-    gzip = accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", ""))
-    return send(store.encoded(payload, negotiation.requested, gzip), environ)
+    codings = accepted_codings(environ.get("HTTP_ACCEPT_ENCODING", ""))
+    return send(store.encoded(payload, negotiation.requested, codings), environ)
 
 
 def acceptable_media_type(available: tuple[str, ...] = (JSON,), environ=None) -> str:
@@ -152,11 +151,12 @@ def requested_page(last: int) -> int:
     pages = request.args.getlist("page")
     if not pages:
         return 1
-    if len(pages) > 1 or not pages[0].isdigit() or int(pages[0]) < 1:
+    page = positive_whole_number(pages[0]) if len(pages) == 1 else None
+    if page is None:
         raise Problem(INVALID_PAGE, pages=last)
-    if int(pages[0]) > last:
+    if page > last:
         raise Problem(PAGE_NOT_FOUND, pages=last)
-    return int(pages[0])
+    return page
 
 
 def serve_built(build, *arguments) -> Response:

@@ -181,6 +181,7 @@ def infobutton():
             application/json: {schema: InfobuttonFeed}
         "304": NotModified
         "400": InvalidInfobuttonRequest
+        "406": NotAcceptable
     """
     args = request.args
     store, negotiation = current_store(), negotiate(infobutton_language_values(args))

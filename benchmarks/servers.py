@@ -8,7 +8,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,10 +106,18 @@ def _parent_pid(stat: Path) -> int | None:
 
 @contextlib.contextmanager
 def running_server(
-    name: str, app: str | None, probe_path: str, log_dir: Path, timeout: float, **environ: str
+    name: str,
+    app: str | None,
+    probe_path: str,
+    log_dir: Path,
+    timeout: float,
+    *,
+    preexec_fn: Callable[[], None] | None = None,
+    **environ: str,
 ) -> Iterator[Server]:
     """Start gunicorn.conf.py (serving `app` instead of the service when given), wait for
-    a 200 on probe_path, and stop it with SIGTERM afterwards."""
+    a 200 on probe_path, and stop it with SIGTERM afterwards. `preexec_fn` runs in the
+    master before gunicorn starts (to set a resource limit, for example)."""
     port = free_port()
     log_path = log_dir / f"{name}.log"
     env = {**os.environ, **WORKER_SETTINGS, "HOST": "127.0.0.1", "PORT": str(port), **environ}
@@ -117,7 +125,12 @@ def running_server(
     command = [*SERVER_PIN, gunicorn, "--config", "gunicorn.conf.py", *([app] if app else [])]
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
-            command, cwd=REPOSITORY_DIR, env=env, stdout=log_file, stderr=subprocess.STDOUT
+            command,
+            cwd=REPOSITORY_DIR,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            preexec_fn=preexec_fn,  # noqa: PLW1509 (a resource limit, set before exec)
         )
     server = Server(name, process, f"http://127.0.0.1:{port}", log_path)
 

@@ -11,6 +11,7 @@ from service.cli import register_commands
 from service.config import StartupError
 from service.errors import register_error_handlers
 from service.headers import YAML, HeaderPolicy
+from service.host_header import require_valid_host
 from service.i18n import SOURCE_LANGUAGE
 from service.localization import init_localization
 from service.observability import ObservabilityMiddleware, process_metrics, record_store
@@ -62,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_localization(app)
     store = app.extensions["payload_store"] = build_store(app.config)
     register_error_handlers(app)
+    app.before_request(require_valid_host)
     app.register_blueprint(v1.bp)
     app.register_blueprint(meta.bp)
     if app.config["PREVIEW_ENABLED"]:

@@ -4,7 +4,7 @@ import contextlib
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -55,8 +55,12 @@ def compile_catalogs(translations_dir: Path):
 
 
 @contextlib.contextmanager
-def running_gunicorn(tmp_path: Path, **environ: str) -> Iterator[Server]:
+def running_gunicorn(
+    tmp_path: Path, preexec_fn: Callable[[], None] | None = None, **environ: str
+) -> Iterator[Server]:
     """Start gunicorn (one worker) with extra environment, ready when /readyz answers;
     stop it (SIGTERM) afterwards. The benchmark harness's server, with its helpers."""
-    with running_server("gunicorn", None, "/readyz", tmp_path, 15, **environ) as server:
+    with running_server(
+        "gunicorn", None, "/readyz", tmp_path, 15, preexec_fn=preexec_fn, **environ
+    ) as server:
         yield server

@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import pytest
 
@@ -45,12 +46,14 @@ WORKERS, THREADS = shipped_defaults()
 ATTACKERS = 2 * WORKERS * THREADS + 50
 
 
+@dataclass(frozen=True)
 class Attack:
-    """One kind of hostile client: what it sends on connecting, then what it sends
-    every TRICKLE_INTERVAL (one more byte, by default nothing)."""
+    """One kind of hostile client: what it sends on connecting, then one byte of
+    `trickle` every TRICKLE_INTERVAL; a receive buffer it sets small to read nothing."""
 
-    def __init__(self, opening: bytes = b"", trickle: bytes = b"", receive_buffer=0):
-        self.opening, self.trickle, self.receive_buffer = opening, trickle, receive_buffer
+    opening: bytes = b""
+    trickle: bytes = b""
+    receive_buffer: int = 0
 
 
 ATTACKS = {

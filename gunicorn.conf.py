@@ -55,9 +55,10 @@ workers = _environment_integer("WEB_CONCURRENCY", 2)
 # every request head before a thread sees it (service/gunicorn_worker.py): waiting
 # clients cost a descriptor, not a thread. Against 66 (2 x workers x threads + 50)
 # connections of each of those kinds (tests/test_slow_clients.py), /healthz p99 went
-# from over 2 s (timeouts) to 2-27 ms; section throughput is gthread's (the same wrk
-# runs, worker CPU per request within 1%). More threads would only move the limit (a
-# slowloris needs one connection per thread) and lengthen the GIL queue.
+# from over 2 s (timeouts) to 2-27 ms. Section throughput is gthread's (as above, but
+# medians of eight alternating 3 s runs on a busy machine: gthread 2,680 req/s, this
+# worker 2,717). More threads would only move the limit (a slowloris needs one
+# connection per thread) and lengthen the GIL queue.
 worker_class = "service.gunicorn_worker.HeadReadingThreadWorker"
 # Threads, measured the same way: 1: 3,397-3,468 req/s, p99 2.7 ms; 2: 3,463-3,514,
 # p99 3.5 ms; 4: 3,564-3,597, p99 6.0-6.5 ms; 8: 3,728-3,760, p99 20-21 ms. More threads

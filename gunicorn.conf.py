@@ -45,15 +45,28 @@ workers = _environment_integer("WEB_CONCURRENCY", 2)
 # gthread, from measurement (1 worker pinned to one core, wrk with 8 keep-alive
 # connections on the other, the section endpoint; two alternating runs each): gthread
 # 3,614-3,616 req/s, p99 5.8-6.0 ms; sync 3,532-3,651 req/s, p99 5.9-6.4 ms. Close in
-# throughput, but a sync worker holds one connection at a time and closes every
-# keep-alive, so one slow client stalls it; gthread's threads keep idle keep-alive
-# connections from pinning the process. gevent was left out: the reference runs showed
-# 100 ms-1.5 s p99 tails under keep-alive.
-worker_class = "gthread"
+# throughput, but a sync worker holds one connection at a time, so one slow client
+# stalls it. gevent was left out: the reference runs showed 100 ms-1.5 s p99 tails
+# under keep-alive.
+# gthread as gunicorn 27.0.1 ships it is not safe either: a connection gets a thread at
+# its first byte and keeps it, with no deadline, until its request head is complete
+# (gunicorn has no head-read timeout setting), and closing connections linger in the
+# event loop. Four connections sending one byte, trickling a head, idle (5 s each),
+# pipelining without reading, or never closing after an answer took all four threads
+# or the loop: /healthz timed out. So the worker is gthread with its event loop reading
+# every request head before a thread sees it (service/gunicorn_worker.py): waiting
+# clients cost a descriptor, not a thread. Against 66 (2 x workers x threads + 50)
+# connections of each of those kinds (tests/test_slow_clients.py), /healthz p99 went
+# from over 2 s (timeouts) to 2-27 ms. Section throughput is gthread's (as above, but
+# medians of eight alternating 3 s runs on a busy machine: gthread 2,680 req/s, this
+# worker 2,717). More threads would only move the limit (a slowloris needs one
+# connection per thread) and lengthen the GIL queue.
+worker_class = "service.gunicorn_worker.HeadReadingThreadWorker"
 # Threads, measured the same way: 1: 3,397-3,468 req/s, p99 2.7 ms; 2: 3,463-3,514,
 # p99 3.5 ms; 4: 3,564-3,597, p99 6.0-6.5 ms; 8: 3,728-3,760, p99 20-21 ms. More threads
 # only queue on the GIL (the tail grows faster than throughput); 4 keeps p99 near the
-# framework floor's (issue 5) while a slow client still leaves three threads serving.
+# framework floor's (issue 5). A thread is busy only while it serves a request whose
+# head has fully arrived, so slow clients take none of them.
 threads = _environment_integer("THREADS", 4)
 preload_app = True
 wsgi_app = "service.wsgi:app"

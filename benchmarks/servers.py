@@ -8,7 +8,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,11 +113,13 @@ def running_server(
     timeout: float,
     *,
     launcher: Sequence[str] = (),
+    preexec_fn: Callable[[], None] | None = None,
     **environ: str,
 ) -> Iterator[Server]:
     """Start gunicorn.conf.py (serving `app` instead of the service when given), wait for
     a 200 on probe_path, and stop it with SIGTERM afterwards. A `launcher` (a command
-    that ends by exec'ing its arguments, so the process is still the master) runs it."""
+    that ends by exec'ing its arguments, so the process is still the master) runs it;
+    `preexec_fn` runs in the master before gunicorn starts (to set a resource limit)."""
     port = free_port()
     log_path = log_dir / f"{name}.log"
     env = {**os.environ, **WORKER_SETTINGS, "HOST": "127.0.0.1", "PORT": str(port), **environ}
@@ -132,7 +134,12 @@ def running_server(
     ]
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
-            command, cwd=REPOSITORY_DIR, env=env, stdout=log_file, stderr=subprocess.STDOUT
+            command,
+            cwd=REPOSITORY_DIR,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            preexec_fn=preexec_fn,  # noqa: PLW1509 (a resource limit, set before exec)
         )
     server = Server(name, process, f"http://127.0.0.1:{port}", log_path)
 

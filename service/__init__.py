@@ -13,6 +13,7 @@ from service.config import StartupError
 from service.encoding import Payload, build_payload
 from service.errors import register_error_handlers
 from service.headers import YAML, HeaderPolicy
+from service.host_header import require_valid_host
 from service.i18n import SOURCE_LANGUAGE
 from service.observability import ObservabilityMiddleware, process_metrics, record_store
 from service.openapi import render_document
@@ -70,6 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     store = app.extensions["payload_store"] = build_store(app.config)
     register_error_handlers(app)
+    app.before_request(require_valid_host)
     app.register_blueprint(v1.bp)
     app.register_blueprint(meta.bp)
     if app.config["PREVIEW_ENABLED"]:

@@ -118,6 +118,8 @@ BAD_REQUEST = ProblemType(
     N_("Bad request"),
     N_("The request could not be understood."),
 )
+# RFC 9112 section 3.2 (service/host_header.py); bad-request's texts, translated everywhere.
+INVALID_HOST = ProblemType("invalid-host", 400, BAD_REQUEST.title, BAD_REQUEST.detail)
 REQUEST_ERROR = ProblemType(
     "request-error",
     400,

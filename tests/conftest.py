@@ -2,7 +2,7 @@
 
 import contextlib
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -57,8 +57,12 @@ def article_po(translations_dir: Path, babel_name: str, slug: str = SLUG) -> Pat
 
 
 @contextlib.contextmanager
-def running_gunicorn(tmp_path: Path, **environ: str) -> Iterator[Server]:
+def running_gunicorn(
+    tmp_path: Path, preexec_fn: Callable[[], None] | None = None, **environ: str
+) -> Iterator[Server]:
     """Start gunicorn (one worker) with extra environment, ready when /readyz answers;
     stop it (SIGTERM) afterwards. The benchmark harness's server, with its helpers."""
-    with running_server("gunicorn", None, "/readyz", tmp_path, 15, **environ) as server:
+    with running_server(
+        "gunicorn", None, "/readyz", tmp_path, 15, preexec_fn=preexec_fn, **environ
+    ) as server:
         yield server

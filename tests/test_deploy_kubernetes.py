@@ -10,6 +10,7 @@ import yaml
 from kubernetes_validate.utils import ValidationError, all_versions, validate
 
 from service.config import REPOSITORY_DIR
+from service.gunicorn_worker import HeadReadingThreadWorker
 
 KUBERNETES_DIR = REPOSITORY_DIR / "deploy" / "kubernetes"
 RESOURCES = [
@@ -66,6 +67,16 @@ def test_probes_reach_the_health_endpoints_on_gunicorns_port(gunicorn_settings):
         "livenessProbe": ("/healthz", "http"),
         "readinessProbe": ("/readyz", "http"),
     }
+
+
+def test_pods_run_the_images_slow_client_safe_gunicorn(gunicorn_settings):
+    """No command or args: the pod runs the image's entrypoint (gunicorn.conf.py, as
+    tests/test_dockerfile.py checks), and the ConfigMap leaves its worker class alone."""
+    assert "command" not in CONTAINER
+    assert "args" not in CONTAINER
+    assert "GUNICORN_CMD_ARGS" not in ENVIRONMENT
+    worker = HeadReadingThreadWorker
+    assert gunicorn_settings["worker_class"] == f"{worker.__module__}.{worker.__qualname__}"
 
 
 def test_grace_period_outlasts_the_pre_stop_pause_and_gunicorns_graceful_timeout(

@@ -2,11 +2,13 @@
 
 import json
 import re
+import runpy
 
 import pytest
 from dockerfile_parse import DockerfileParser
 
 from service.config import REPOSITORY_DIR
+from service.gunicorn_worker import HeadReadingThreadWorker
 
 BUILD_TOOLS = re.compile(r"\b(gcc|g\+\+|make|build-essential|clang|cc|pip install)\b")
 
@@ -60,3 +62,17 @@ def test_works_on_a_read_only_root_filesystem(final_stage):
     assert 'RAM_DISK = "/dev/shm"' in config
     assert "worker_tmp_dir = RAM_DISK" in config
     assert "control_socket_disable = not control_socket" in config
+
+
+def test_the_container_runs_the_slow_client_safe_configuration(final_stage, monkeypatch):
+    """The entrypoint (checked above) is gunicorn.conf.py with no flag, so the container
+    gets the worker tests/test_slow_clients.py attacks, unless its environment overrides it."""
+    environment = dict(
+        pair.split("=", 1) for item in values(final_stage, "ENV") for pair in item.split()
+    )
+    assert "GUNICORN_CMD_ARGS" not in environment
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    settings = runpy.run_path(str(REPOSITORY_DIR / "gunicorn.conf.py"))
+    worker = HeadReadingThreadWorker
+    assert settings["worker_class"] == f"{worker.__module__}.{worker.__qualname__}"

@@ -6,15 +6,10 @@ import pytest
 from service import create_app
 from tests.conftest import SLUG
 
-HOSTILE_HOSTS = [
-    "evil.example",
-    "evil.example/phishing",
-    "evil.example:8000",
-    "user@evil.example",
-    "evil.example?x=",
-    "[::1]",
-    "",
-]
+# Well-formed hosts that are not ours: a redirect must not name them.
+HOSTILE_HOSTS = ["evil.example", "evil.example:8000", "[::1]", ""]
+# Not host[:port] at all: refused before routing (service/host_header.py).
+MALFORMED_HOSTS = ["evil.example/phishing", "user@evil.example", "evil.example?x="]
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +41,14 @@ def test_redirects_are_relative_whatever_the_host(preview_client, path, location
     assert response.headers["Cache-Control"] == "public, max-age=3600"
     assert response.headers["X-Request-ID"]
     assert "evil" not in str(response.headers)
+
+
+@pytest.mark.parametrize("host", MALFORMED_HOSTS)
+def test_a_malformed_host_is_refused_before_any_redirect(preview_client, host):
+    response = preview_client.get("/v1//articles", headers={"Host": host})
+    assert response.status_code == 400
+    assert response.get_json()["type"] == "urn:patient-info:problem:invalid-host"
+    assert "Location" not in response.headers
 
 
 @pytest.mark.parametrize(

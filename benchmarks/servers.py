@@ -1,6 +1,7 @@
 """The servers under test: real gunicorn masters on loopback, pinned to their own core."""
 
 import contextlib
+import http.client
 import os
 import shutil
 import socket
@@ -8,7 +9,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +63,23 @@ class Server:
                 return response.status, dict(response.headers), response.read()
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read()
+
+    def fetch_lines(
+        self, path: str, lines: Iterable[tuple[str, str]]
+    ) -> tuple[int, http.client.HTTPMessage, bytes]:
+        """GET with exactly these header lines besides Host, in order (a name may repeat,
+        as urllib cannot send): (status, headers, body)."""
+        host, port = self.base_url.removeprefix("http://").rsplit(":", 1)
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        try:
+            connection.putrequest("GET", path, skip_accept_encoding=True)
+            for name, value in lines:
+                connection.putheader(name, value)
+            connection.endheaders()
+            response = connection.getresponse()
+            return response.status, response.headers, response.read()
+        finally:
+            connection.close()
 
     def raw(self, data: bytes) -> tuple[int, bytes, bytes]:
         """Send raw bytes on a new connection; return (status, head, body) of the answer."""

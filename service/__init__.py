@@ -44,13 +44,25 @@ def _openapi_payload(app: Flask, policy: HeaderPolicy) -> Payload:
 
 
 def reload_store(app: Flask) -> bool:
-    """Rebuild the payload store from disk; keep the serving one if the rebuild fails."""
+    """Rebuild the payload store from disk; keep the serving one if the rebuild fails.
+
+    A file that cannot be read or parsed refuses the reload. A reload that serves less on
+    purpose (an article removed, English changed so a translation became fuzzy) goes
+    through, and says each article and language that is no longer served."""
+    previous = app.extensions["payload_store"]
     try:
-        store = app.extensions["payload_store"] = build_store(app.config)
-        record_store(app.extensions["metrics"], store)
+        store = build_store(app.config)
     except StartupError as error:
         app.logger.error("reload refused, still serving the previous content: %s", error)
         return False
+    app.extensions["payload_store"] = store
+    record_store(app.extensions["metrics"], store)
+    for slug, languages in previous.available.items():
+        if slug not in store.available:
+            app.logger.warning("reload: %s is no longer served (its file is gone)", slug)
+            continue
+        for tag in sorted(languages - store.available[slug]):
+            app.logger.warning("reload: %s is no longer served in %s", slug, tag)
     app.logger.info("reloaded content and catalogs")
     return True
 

@@ -10,6 +10,7 @@ Locale folders use Babel's names (pt_BR, zh_Hans); `.mo` files sit beside their 
 """
 
 import os
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -68,6 +69,16 @@ def article_catalog(translations_dir: Path, tag: str, slug: str) -> CatalogFile:
 def check_readable(directory: Path):
     if not directory.is_dir() or not os.access(directory, os.R_OK | os.X_OK):
         raise CatalogError(f"{directory}: not a readable directory")
+
+
+def unparsable(path: Path, error: Exception) -> CatalogError:
+    """One line naming the file and, when the parser says it, the line: `path:26: ...`."""
+    text = str(error)
+    if match := re.search(r"\(line (\d+)\)(?::\s*(.*))?|on line (\d+)", text):
+        line = match[1] or match[3]
+        reason = match[2] or text.replace(str(path), "").strip(" :")
+        return CatalogError(f"{path}:{line}: cannot be parsed: {reason}")
+    return CatalogError(f"{path}: cannot be parsed: {text}")
 
 
 def exists(path: Path) -> bool:

@@ -29,6 +29,7 @@ from service.catalog_files import (
     interface_catalog,
     interface_template_path,
     languages,
+    unparsable,
 )
 from service.config import REPOSITORY_DIR
 from service.content.model import Article
@@ -46,7 +47,7 @@ def _parse(data: bytes, path: Path, locale: str | None = None) -> BabelCatalog:
     try:
         return read_po(io.BytesIO(data), locale=locale)
     except Exception as error:  # Babel raises PoFileError and others: name the file
-        raise CatalogError(f"{path}: cannot be parsed: {error}") from None
+        raise unparsable(path, error) from None
 
 
 def read_catalog(path: Path, locale: str | None = None) -> BabelCatalog:
@@ -201,7 +202,7 @@ def read_po_headers(path: Path) -> dict[str, str]:
     try:
         return dict(polib.pofile(str(path), encoding="utf-8").metadata)
     except (OSError, ValueError) as error:
-        raise CatalogError(f"{path}: cannot be parsed: {error}") from None
+        raise unparsable(path, error) from None
 
 
 def new_catalog(file: CatalogFile, template: BabelCatalog, translated_by: str = "") -> bytes:

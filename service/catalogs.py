@@ -32,6 +32,7 @@ from service.catalog_files import (
     catalog_files,
     check_readable,
     interface_template_path,
+    unparsable,
 )
 
 PO_DATE_FORMAT = "%Y-%m-%d %H:%M%z"  # POT-Creation-Date, PO-Revision-Date
@@ -174,7 +175,7 @@ def read_po(path: Path) -> polib.POFile:
     try:
         return polib.pofile(str(path), encoding="utf-8", check_for_duplicates=False)
     except (OSError, ValueError, UnicodeDecodeError) as error:  # polib's name the line
-        raise CatalogError(f"{path}: cannot be parsed: {error}") from None
+        raise unparsable(path, error) from None
 
 
 def template_created(path: Path) -> datetime.datetime:

@@ -15,6 +15,7 @@ from flask.cli import AppGroup
 from service import catalog_maintenance as maintenance
 from service.catalog_checks import check_catalog
 from service.catalog_files import (
+    CatalogError,
     article_catalog,
     article_templates,
     catalog_files,
@@ -140,16 +141,17 @@ def compile_command():
     """Check every catalog and compile it to .mo (fuzzy entries are left out)."""
     problems = []
     for file in catalog_files(_translations_dir()):
-        problems += compile_catalog(file)
+        try:
+            problems += map(str, compile_catalog(file))
+        except CatalogError as error:  # one that cannot be parsed: the others still compile
+            problems.append(str(error))
     if problems:
-        _fail(
-            [str(problem) for problem in problems],
-            "fix these entries in your editor, then run `make translations` again",
-        )
+        _fail(problems, "fix these entries in your editor, then run `make translations` again")
 
 
-def _stale(translations_dir: Path, articles) -> list[str]:
-    """What `flask translate extract` and then `update` would change, file by file."""
+def _stale(translations_dir: Path, articles, broken: set[Path]) -> list[str]:
+    """What `flask translate extract` and then `update` would change, file by file (the
+    catalogs in `broken`, which cannot be parsed, left out)."""
     problems = []
     fresh = maintenance.templates(translations_dir, articles)
     for path, template in fresh.items():
@@ -161,6 +163,8 @@ def _stale(translations_dir: Path, articles) -> list[str]:
             for change in maintenance.differences(maintenance.read_catalog(path), template)
         ]
     for file in maintenance.every_catalog(translations_dir, fresh):
+        if file.po_path in broken:
+            continue
         if not exists(file.po_path):
             problems.append(f"{file.po_path}: missing")
             continue
@@ -177,15 +181,21 @@ def _stale(translations_dir: Path, articles) -> list[str]:
 def check_command():
     """Fail, naming file, line and entry, if a catalog is broken or anything is stale."""
     translations_dir, articles = _translations_dir(), _articles()
-    problems = []
-    if stale := _stale(translations_dir, articles):
+    problems, broken = [], set()
+    for file in catalog_files(translations_dir):
+        try:
+            po = read_po(file.po_path)
+        except CatalogError as error:
+            problems.append(str(error))
+            broken.add(file.po_path)
+            continue
+        problems += map(str, check_catalog(po, file.po_path, file.babel_name))
+    if stale := _stale(translations_dir, articles, broken):
         problems += [*stale, "the templates or catalogs are stale: run `make translations-update`"]
     problems += [
         f"{path}: belongs to no article: delete it, or restore the article"
         for path in maintenance.orphans(translations_dir, {article.slug for article in articles})
     ]
-    for file in catalog_files(translations_dir):
-        problems += map(str, check_catalog(read_po(file.po_path), file.po_path, file.babel_name))
     if problems:
         _fail(problems, "fix these, then run `make translations-check` again")
     click.echo("templates and catalogs are up to date")

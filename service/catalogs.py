@@ -11,6 +11,7 @@ a catalog edited but not compiled (or compiled from a broken `.po`) never serves
 import datetime
 import gettext
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -178,8 +179,20 @@ def read_po(path: Path) -> polib.POFile:
         raise unparsable(path, error) from None
 
 
+# The header line a template's date is on. Reading it alone, rather than parsing a
+# thousand templates whole, saves a tenth of start-up at a thousand articles.
+_CREATION_DATE_LINE = re.compile(rb'^"POT-Creation-Date: ([^"\\]*)\\n"$', re.MULTILINE)
+
+
 def template_created(path: Path) -> datetime.datetime:
-    created = read_po(path).metadata.get("POT-Creation-Date", "")
+    """When a template's English was extracted (its POT-Creation-Date header)."""
+    try:
+        with path.open("rb") as template:
+            head = template.read(4096)
+    except OSError as error:
+        raise CatalogError(f"{path}: cannot be read: {error.strerror}") from None
+    match = _CREATION_DATE_LINE.search(head)
+    created = match[1].decode("ascii", "replace") if match else ""
     moment = parse_po_date(created)
     if moment is None:
         raise CatalogError(

@@ -108,11 +108,16 @@ class LocalizedHead:
     provenance: Provenance | None  # of the article's catalog; None for English
 
 
+TRANSLATION_SCHEMA = schemas.TranslationSchema()
+
+
+@functools.lru_cache(maxsize=1024)
 def translation_provenance(tag: str, provenance: Provenance | None) -> dict | None:
-    """The `translation` member: who translated text in `tag`; None for the English."""
+    """The `translation` member: who translated text in `tag`, dumped once through its
+    schema per catalog (schemas.DumpedOnce); None for the English."""
     if tag == SOURCE_LANGUAGE or provenance is None:
         return None
-    return {"language": tag, **provenance.as_dict()}
+    return TRANSLATION_SCHEMA.dump({"language": tag, **provenance.as_dict()})
 
 
 class PayloadStore:

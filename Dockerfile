@@ -9,7 +9,8 @@ RUN python -m venv /venv \
 COPY babel.cfg gunicorn.conf.py ./
 COPY service service
 COPY translations translations
-RUN /venv/bin/pybabel compile --directory translations --domain messages \
+# `make translations`'s command: checks and compiles every catalog, articles' included.
+RUN /venv/bin/flask --app service.cli:create_cli_app translate compile \
     && /venv/bin/python -m pip uninstall --quiet --yes pip setuptools
 
 # Final stage: no compilers or build tools, a non-root user, gunicorn as PID 1.

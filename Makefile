@@ -1,31 +1,63 @@
 # Two commands a new machine needs: `make run` and `make test`.
-# Everything installs into .venv from the hash-pinned lock files.
+# Everything installs into .venv from the hash-pinned lock files: `make run` only what
+# serving needs (requirements/main.lock), the checks the dev toolchain too (dev.lock, a
+# superset of main.lock).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app service
 TRANSLATE := $(BIN)/flask --app service.cli:create_cli_app translate
-STAMP := $(VENV)/.installed
+# One stamp per lock: dev's needs main's, so `make run` then `make test` adds the dev
+# tools to the same .venv, and `make test` then `make run` installs nothing.
+RUNTIME := $(VENV)/.installed-main
+DEV := $(VENV)/.installed-dev
+
+# What `make run` serves with: gunicorn.conf.py's defaults, unless set in the environment
+# or on the command line (tests/test_makefile.py keeps them equal to gunicorn.conf.py's).
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WEB_CONCURRENCY ?= 2
+THREADS ?= 4
+RUN_SETTINGS := HOST='$(HOST)' PORT='$(PORT)' WEB_CONCURRENCY='$(WEB_CONCURRENCY)' THREADS='$(THREADS)'
+
+# What the tests need besides Python: Debian's Chromium and fonts (the preview's browser
+# tests), nginx (the caching-proxy tests), curl (the README's tour), npm (axe-core).
+DEBIAN_TEST_PACKAGES := chromium fonts-noto-core fonts-noto-cjk nginx curl
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test browser-test-deps lint format openapi openapi-check translations \
-	translations-extract translations-update translations-status translations-check lock clean bench soak
+.PHONY: help install install-dev run test test-deps browser-test-deps lint format openapi \
+	openapi-check docs translations translations-extract translations-update translations-status \
+	translations-check lock clean bench soak
 
+# Each description's $(NAME) is written with that setting's value.
 help:  ## List the targets.
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | $(RUN_SETTINGS) awk -F':.*## ' '{ \
+		text = $$2; \
+		while (match(text, /\$$\([A-Z_]+\)/)) \
+			text = substr(text, 1, RSTART - 1) ENVIRON[substr(text, RSTART + 2, RLENGTH - 3)] \
+				substr(text, RSTART + RLENGTH); \
+		printf "  %-20s %s\n", $$1, text }'
 
-$(STAMP): requirements/dev.lock
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
+
+$(RUNTIME): requirements/main.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/main.lock
+	touch $@
+
+$(DEV): requirements/dev.lock $(RUNTIME)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/dev.lock
 	touch $@
 
-install: $(STAMP)  ## Create .venv and install the locked dependencies.
+install: $(RUNTIME)  ## Create .venv with what serving needs (requirements/main.lock).
 
-translations: $(STAMP)  ## Compile every catalog (.po -> .mo).
+install-dev: $(DEV)  ## Add the checks' toolchain to .venv (requirements/dev.lock).
+
+translations: $(RUNTIME)  ## Compile every catalog (.po -> .mo).
 	$(TRANSLATE) compile
 
-translations-extract: $(STAMP)  ## Refresh translations/messages.pot from content and code.
+translations-extract: $(RUNTIME)  ## Refresh translations/messages.pot from content and code.
 	$(TRANSLATE) extract
 
 translations-update: translations-extract  ## Refresh the template and merge it into every catalog.
@@ -34,15 +66,15 @@ translations-update: translations-extract  ## Refresh the template and merge it 
 translations-status: translations  ## Per-language table: translated, fuzzy, missing.
 	$(TRANSLATE) status
 
-run: translations  ## Start gunicorn on http://$${HOST:-127.0.0.1}:$${PORT:-8000} (with /preview/).
-	PREVIEW_ENABLED=$${PREVIEW_ENABLED:-1} exec $(BIN)/gunicorn --config gunicorn.conf.py
+run: translations  ## Serve on http://$(HOST):$(PORT), $(WEB_CONCURRENCY) workers x $(THREADS) threads, with /preview/.
+	$(RUN_SETTINGS) PREVIEW_ENABLED=$${PREVIEW_ENABLED:-1} exec $(BIN)/gunicorn --config gunicorn.conf.py
 
-lint: $(STAMP)  ## Ruff lint and format check, hadolint on the Dockerfile.
+lint: $(DEV)  ## Ruff lint and format check, hadolint on the Dockerfile.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/hadolint Dockerfile
 
-format: $(STAMP)  ## Apply ruff's fixes and formatting.
+format: $(DEV)  ## Apply ruff's fixes and formatting.
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
@@ -51,6 +83,9 @@ openapi: translations  ## Rewrite openapi.yaml from the code and schemas.
 
 openapi-check: translations  ## Fail when the committed openapi.yaml is stale.
 	$(FLASK) openapi check openapi.yaml
+
+docs: $(RUNTIME)  ## Rewrite README.md's generated passages (the problem types) from the code.
+	$(BIN)/python -m service.readme write README.md
 
 translations-check: translations  ## Fail when messages.pot or a catalog is stale or broken.
 	$(TRANSLATE) check
@@ -63,7 +98,21 @@ $(AXE): tests/browser/package-lock.json
 
 browser-test-deps: $(AXE)  ## Install axe-core (npm) for tests/test_preview_browser.py.
 
-test: lint translations openapi-check translations-check $(AXE)  ## Every check CI runs.
+# Installs the missing Debian packages as root (CI); otherwise names the one command to run.
+test-deps:  ## Check (as root: install) the Debian packages and npm the tests need.
+	@missing=$$(for package in $(DEBIAN_TEST_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$package 2>/dev/null | grep -q ' installed$$' \
+			|| echo $$package; done; command -v npm >/dev/null || echo npm); \
+	missing=$$(echo $$missing); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else \
+		echo "make test needs these Debian packages: $$missing. Install them with:" >&2; \
+		echo "  sudo apt-get install -y $$missing" >&2; exit 1; \
+	fi
+
+test: test-deps $(DEV) lint translations openapi-check translations-check $(AXE)  ## Every check CI runs.
 	$(BIN)/pytest
 
 bench: translations  ## Benchmark the service against the Flask floor (needs wrk and ab; ~5 min).

@@ -175,6 +175,31 @@ INTERNAL_ERROR = ProblemType(
     N_("Something went wrong on our side. Please try again later."),
 )
 
+# Every problem type the service answers with, in the order the README lists them
+# (service/readme.py writes that list; tests/test_errors.py fails when a type defined
+# anywhere in the service is missing here). A name may have several details
+# (INVALID_LANGUAGE), never two statuses or titles.
+PROBLEM_TYPES: tuple[ProblemType, ...] = (
+    *INVALID_LANGUAGE.values(),
+    INVALID_PAGE,
+    INVALID_TIMESTAMP,
+    INVALID_CODE,
+    CODE_REQUIRED,
+    UNKNOWN_CODE_SYSTEM,
+    INVALID_RESPONSE_TYPE,
+    BAD_REQUEST,
+    INVALID_HOST,
+    REQUEST_ERROR,
+    PAGE_NOT_FOUND,
+    ARTICLE_NOT_FOUND,
+    SECTION_NOT_FOUND,
+    NOT_FOUND,
+    METHOD_NOT_ALLOWED,
+    NOT_ACCEPTABLE,
+    ENCODING_NOT_ACCEPTABLE,
+    INTERNAL_ERROR,
+)
+
 
 class Problem(Exception):
     """Raise to answer with a problem+json of a given type."""

@@ -22,7 +22,7 @@ ARTICLE = f"/v1/articles/{SLUG}"  # JSON, JSON-LD or FHIR; over 1 KB, so it has 
 ARTICLE_LIST = "/v1/articles"  # JSON only
 SECTION = f"/v1/articles/{SLUG}/sections/pain"
 
-# CI installs nginx (.ci/run), so there a missing nginx fails instead of skipping.
+# `make test` installs nginx as root, as under CI (.ci/run): there a missing nginx fails.
 pytestmark = pytest.mark.skipif(NGINX is None and "CI" not in os.environ, reason=NGINX_MISSING)
 
 

@@ -3,6 +3,7 @@
 import json
 import re
 import runpy
+import subprocess
 
 import pytest
 from dockerfile_parse import DockerfileParser
@@ -14,10 +15,20 @@ BUILD_TOOLS = re.compile(r"\b(gcc|g\+\+|make|build-essential|clang|cc|pip instal
 
 
 @pytest.fixture(scope="module")
-def final_stage():
-    instructions = DockerfileParser(str(REPOSITORY_DIR / "Dockerfile")).structure
+def instructions():
+    return DockerfileParser(str(REPOSITORY_DIR / "Dockerfile")).structure
+
+
+@pytest.fixture(scope="module")
+def final_stage(instructions):
     last_from = max(i for i, item in enumerate(instructions) if item["instruction"] == "FROM")
     return instructions[last_from:]
+
+
+@pytest.fixture(scope="module")
+def build_stage(instructions):
+    last_from = max(i for i, item in enumerate(instructions) if item["instruction"] == "FROM")
+    return instructions[:last_from]
 
 
 def values(stage, instruction):
@@ -76,3 +87,24 @@ def test_the_container_runs_the_slow_client_safe_configuration(final_stage, monk
     settings = runpy.run_path(str(REPOSITORY_DIR / "gunicorn.conf.py"))
     worker = HeadReadingThreadWorker
     assert settings["worker_class"] == f"{worker.__module__}.{worker.__qualname__}"
+
+
+def test_the_build_compiles_the_catalogs_with_the_projects_command(build_stage):
+    """The command `make translations` runs, with the image's venv: it compiles (and
+    checks) the articles' catalogs too, which `pybabel compile --domain messages` skips."""
+    dry_run = subprocess.run(
+        ["make", "--dry-run", "--always-make", "translations", "VENV=/venv"],
+        cwd=REPOSITORY_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    compile_command = dry_run.stdout.strip().splitlines()[-1]
+    assert compile_command.startswith("/venv/bin/flask ")
+    runs = [" ".join(command.split()) for command in values(build_stage, "RUN")]
+    assert any(compile_command in command for command in runs), runs
+    assert not any("pybabel" in command for command in runs), runs
+    assert any("-r requirements/main.lock" in command for command in runs), runs
+    copied = " ".join(values(build_stage, "COPY"))
+    for needed in ("service", "translations", "requirements/main.lock"):
+        assert needed in copied

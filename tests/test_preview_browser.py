@@ -1,6 +1,6 @@
 """The preview in a real browser: Debian's headless Chromium against gunicorn on loopback.
 
-Needs the chromium and fonts-noto-* Debian packages (.ci/run installs them) and axe-core
+Needs the chromium and fonts-noto-* Debian packages (`make test-deps`) and axe-core
 from npm (`make browser-test-deps`). Without Chromium the tests skip, except under CI.
 """
 

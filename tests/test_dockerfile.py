@@ -93,7 +93,14 @@ def test_the_build_compiles_the_catalogs_with_the_projects_command(build_stage):
     """The command `make translations` runs, with the image's venv: it compiles (and
     checks) the articles' catalogs too, which `pybabel compile --domain messages` skips."""
     dry_run = subprocess.run(
-        ["make", "--dry-run", "--always-make", "translations", "VENV=/venv"],
+        [
+            "make",
+            "--no-print-directory",
+            "--dry-run",
+            "--always-make",
+            "translations",
+            "VENV=/venv",
+        ],
         cwd=REPOSITORY_DIR,
         capture_output=True,
         text=True,

@@ -277,16 +277,23 @@ def test_init_refuses_a_language_that_has_catalogs_and_starts_a_new_one_whole(tr
 
 
 @pytest.mark.parametrize(
-    ("change", "message"),
+    ("change", "message", "status_reads_it"),
     [
-        (lambda text: text.replace('msgstr "Qué es', 'msgstr "Qué "es', 1), "cannot be parsed"),
+        # An unescaped quote: no command can read the file; each says where, in one line.
+        (
+            lambda text: text.replace('msgstr "Qué es', 'msgstr "Qué "es', 1),
+            "cannot be parsed",
+            False,
+        ),
+        # Markup the English does not have: the file reads, `check` refuses the entry.
         (
             lambda text: text.replace("estrías", "estrías <b>ya</b>", 1),
             "markup or links the English does not have",
+            True,
         ),
     ],
 )
-def test_status_and_check_name_the_broken_article_catalog(tree, change, message):
+def test_status_and_check_name_the_broken_article_catalog(tree, change, message, status_reads_it):
     _, translations = tree
     path = article_po(translations, "es")
     path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
@@ -297,8 +304,15 @@ def test_status_and_check_name_the_broken_article_catalog(tree, change, message)
     assert lines[0].startswith(f"error: {path}:")
     assert "Traceback" not in result.output
     status = translate("status", "--lang", "es")
-    assert status.exit_code in (0, 1)
     assert "Traceback" not in status.output
+    [row] = [line for line in status.output.splitlines() if line.startswith(f"{SLUG:<40}es")]
+    if status_reads_it:
+        assert status.exit_code == 0
+        assert row.split()[2:6] == ["12", "0", "0", "100.0%"]
+    else:
+        assert status.exit_code == 1
+        assert row.endswith("cannot be parsed")
+        assert f"error: {path}:26: cannot be parsed" in status.output
 
 
 def test_status_filters_by_language_and_article(tree):

@@ -51,18 +51,17 @@ class Payload:
         """The encoding the request accepts, gzip first; None when none is (a 406)."""
         return codings.choose(self.identity, self.gzip)
 
-    def for_requested_language(self, requested: str) -> "Payload":
-        """This payload with `requested_language` added (the tag is well-formed BCP 47)."""
+    def for_requested_language(self, requested: str, coding: str) -> Encoded:
+        """This payload's `coding` ("identity" or "gzip") with `requested_language` added
+        (the tag is well-formed BCP 47). Only the encoding asked for is built: clients
+        choose the tag, so variants are many and each is built on a request."""
         body = b'{"requested_language":"' + requested.encode() + b'",' + self.identity.body[1:]
-        recipe = self.recipe
-        return build_payload(
-            body,
-            self.language,
-            recipe.policy,
-            recipe.content_type,
-            vary=recipe.vary,
-            extra=recipe.extra,
-        )
+        recipe, extra = self.recipe, self.recipe.extra
+        vary = (*recipe.vary, "Accept-Encoding") if self.gzip else recipe.vary
+        if coding == "gzip":
+            body = gzip.compress(body, compresslevel=9, mtime=0)
+            extra = (*extra, ("Content-Encoding", "gzip"))
+        return _encode(body, recipe, vary, extra)
 
 
 def strong_etag(body: bytes) -> str:

@@ -30,6 +30,11 @@ class AcceptedCodings:
             return gzip
         return identity if self.identity else None
 
+    def coding_for(self, has_gzip_twin: bool) -> str | None:
+        """What `choose` would pick, by name ("gzip" or "identity"; None: 406), for a
+        representation whose encodings are built only once one is chosen."""
+        return self.choose("identity", "gzip" if has_gzip_twin else None)
+
 
 @memoized_for_short_values(maxsize=256)
 def accepted_codings(accept_encoding: str) -> AcceptedCodings:

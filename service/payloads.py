@@ -229,7 +229,8 @@ class PayloadStore:
         """The bytes to send: with `requested_language` when it differs, in an accepted
         coding (None when there is none)."""
         if requested and requested.lower() != payload.language.lower():
-            payload = self._with_requested_language(payload, requested)
+            coding = codings.coding_for(payload.gzip is not None)
+            return coding and self._with_requested_language(payload, requested, coding)
         return payload.encoded(codings)
 
     def public_url(self, path: str) -> str:

@@ -15,8 +15,7 @@ from benchmarks.nginx import NGINX, NGINX_DIR, NGINX_MISSING, Nginx, nginx_versi
 from benchmarks.servers import Server, free_port
 from service.i18n import Negotiator
 from service.observability import request_id_for
-from tests.conftest import SLUG, article_po, compile_catalogs, running_gunicorn
-from tests.test_reload import wait_for
+from tests.helpers import SLUG, article_po, compile_catalogs, running_gunicorn, wait_for
 
 ARTICLE = f"/v1/articles/{SLUG}"  # JSON, JSON-LD or FHIR; over 1 KB, so it has a gzip twin
 ARTICLE_LIST = "/v1/articles"  # JSON only

@@ -12,11 +12,10 @@ import pytest
 
 from service import create_app
 from service.infobutton import summary_html
-from tests.conftest import SLUG
+from tests.helpers import ICD10CM_OID, SLUG
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-ICD10CM_OID = "2.16.840.1.113883.6.90"
 # (informationRecipient.languageCode.c as a MedlinePlus client sends it, language served)
 RECIPIENT_LANGUAGES = [("en", "en"), ("sp", "es"), ("ar", "ar")]
 

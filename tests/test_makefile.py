@@ -13,7 +13,7 @@ import textwrap
 import pytest
 
 from service.config import REPOSITORY_DIR
-from tests.conftest import SHIPPED_TRANSLATIONS
+from tests.helpers import SHIPPED_TRANSLATIONS
 
 RUN_SETTINGS = ("HOST", "PORT", "WEB_CONCURRENCY", "THREADS")
 LOCK_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)", re.MULTILINE)

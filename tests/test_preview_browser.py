@@ -13,8 +13,14 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from service.config import REPOSITORY_DIR
-from tests.conftest import SHIPPED_TRANSLATIONS, SLUG, running_gunicorn
-from tests.test_preview import MARKUP_SLUG, SCRIPT, make_preview_content
+from tests.helpers import (
+    MARKUP_SLUG,
+    SCRIPT,
+    SHIPPED_TRANSLATIONS,
+    SLUG,
+    make_preview_content,
+    running_gunicorn,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

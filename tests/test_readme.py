@@ -24,7 +24,7 @@ import pytest
 
 from service.config import REPOSITORY_DIR
 from service.readme import with_generated_passages
-from tests.conftest import running_gunicorn
+from tests.helpers import running_gunicorn
 
 README = REPOSITORY_DIR / "README.md"
 TOUR_HEADING = "## API tour"

@@ -12,8 +12,13 @@ from pyld import jsonld
 from service import create_app, payloads
 from service.payloads import ALTERNATE_REPRESENTATIONS
 from service.representations import DATA_ABSENT_REASON, XHTML_NAMESPACE
-from tests.conftest import SECTION_IDS, SLUG
-from tests.test_partial_translations import make_partial_spanish
+from tests.helpers import (
+    ARTICLE_FILE,
+    SECTION_IDS,
+    SLUG,
+    compile_catalogs,
+    make_partial_spanish,
+)
 
 ARTICLE = f"/v1/articles/{SLUG}"
 LANGUAGES = ("en", "es", "ar", "zh-Hans")
@@ -152,6 +157,7 @@ def test_fhir_is_a_valid_r4b_composition_with_one_section_per_article_section(cl
 
 def test_an_untranslated_section_says_it_is_english_in_every_representation(translations_copy):
     make_partial_spanish(translations_copy)
+    compile_catalogs(translations_copy)
     app = create_app(
         {"TRANSLATIONS_DIR": translations_copy, "TRANSLATION_COMPLETENESS_THRESHOLD": 80}
     )
@@ -178,7 +184,7 @@ def test_an_untranslated_section_says_it_is_english_in_every_representation(tran
 
 def test_known_dates_licence_and_review_are_stated(tmp_path):
     """An article the source dates, licenses and had reviewed says so in both."""
-    content = (Path(__file__).parents[1] / "service/content/articles" / f"{SLUG}.toml").read_text()
+    content = ARTICLE_FILE.read_text(encoding="utf-8")
     reviewed = content.replace(
         'clinical_review = "not_reviewed"',
         'clinical_review = "reviewed"\nreviewed_by = "Dr A. Example"\n'

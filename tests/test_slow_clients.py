@@ -17,17 +17,17 @@ from dataclasses import dataclass
 import pytest
 
 from service.config import REPOSITORY_DIR
-from tests.conftest import running_gunicorn
+from tests.helpers import running_gunicorn, wait_for
 
 HEALTH_CHECK = b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
 REQUEST_HEAD = b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\n\r\n"
 # The largest response (about 60 KB): 80 of them overflow loopback's 4 MB send buffer.
 PIPELINED = b"GET /openapi.yaml HTTP/1.1\r\nHost: localhost\r\n\r\n" * 80
 SLOW_BODY_HEAD = b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n\r\n"
-ATTACK_SECONDS = 1.5
+ATTACK_SECONDS = 1.5  # how long the probes run while the connections are held
 P99_LIMIT = 0.5
 HEALTH_CHECK_TIMEOUT = 2.0
-TRICKLE_INTERVAL = 0.5
+TRICKLE_INTERVAL = 0.5  # a slowloris's pace: the waiting is the attack
 
 
 def shipped_defaults() -> tuple[int, int]:
@@ -137,9 +137,8 @@ def server(tmp_path_factory):
     with running_gunicorn(
         tmp_path_factory.mktemp("slow-clients"), WEB_CONCURRENCY=str(WORKERS), THREADS=str(THREADS)
     ) as running:
-        booted = time.monotonic() + 10
-        while len(running.child_pids()) < WORKERS and time.monotonic() < booted:
-            time.sleep(0.05)  # /readyz answered from the first worker; await the others
+        # /readyz answered from the first worker; the others boot on.
+        wait_for(lambda: len(running.child_pids()) == WORKERS, seconds=10)
         yield running
 
 

@@ -51,6 +51,13 @@ def article_po(translations_dir: Path, babel_name: str, slug: str = SLUG) -> Pat
     return translations_dir / babel_name / "LC_MESSAGES" / "articles" / f"{slug}.po"
 
 
+def catalog_entry(catalog: polib.POFile, msgid: str) -> polib.POEntry:
+    """The catalog's entry for msgid (failing the test when it has none)."""
+    entry = catalog.find(msgid)
+    assert entry is not None, msgid
+    return entry
+
+
 def make_partial_spanish(translations_dir: Path) -> tuple[str, str]:
     """Leave the pain section's last paragraph untranslated and mark the effectiveness
     paragraph fuzzy in the Spanish catalog of the first article (not compiled: callers

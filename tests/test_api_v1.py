@@ -113,7 +113,8 @@ def test_article_metadata_is_honest(client):
 
 
 def test_section_links_walk_the_article_in_order(client):
-    url, seen = f"{ARTICLE}/sections/{SECTION_IDS[0]}", []
+    url: str | None = f"{ARTICLE}/sections/{SECTION_IDS[0]}"
+    seen: list[str] = []
     previous = None
     while url:
         _, section = get_json(client, url, **{"Accept-Language": "es"})

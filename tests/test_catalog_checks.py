@@ -7,7 +7,7 @@ import pytest
 from service import create_app
 from service.catalogs import CatalogError
 from service.cli import create_cli_app
-from tests.helpers import METHODS_MESSAGE, compile_catalogs, interface_po
+from tests.helpers import METHODS_MESSAGE, catalog_entry, compile_catalogs, interface_po
 
 
 def edit_spanish(translations_dir, change):
@@ -51,7 +51,7 @@ def add_plural(catalog):
 
 
 def add_duplicate(catalog):
-    original = catalog.find(METHODS_MESSAGE)
+    original = catalog_entry(catalog, METHODS_MESSAGE)
     catalog.append(polib.POEntry(msgid=original.msgid, msgstr=original.msgstr))
 
 

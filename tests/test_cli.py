@@ -4,7 +4,7 @@ import polib
 import pytest
 
 from service.cli import create_cli_app
-from tests.helpers import TRANSLATED_LANGUAGES, interface_po
+from tests.helpers import TRANSLATED_LANGUAGES, catalog_entry, interface_po
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def test_check_passes_on_the_shipped_catalogs(translate):
 def test_check_fails_on_a_stale_template(translate, translations_copy):
     pot_path = translations_copy / "messages.pot"
     pot = polib.pofile(str(pot_path))
-    pot.remove(pot.find("Article not found"))
+    pot.remove(catalog_entry(pot, "Article not found"))
     pot.save()
     result = translate("check")
     assert result.exit_code == 1
@@ -34,7 +34,7 @@ def test_check_fails_on_a_stale_template(translate, translations_copy):
 def test_check_fails_on_a_catalog_missing_an_entry(translate, translations_copy):
     po_path = interface_po(translations_copy, "fr")
     po = polib.pofile(str(po_path))
-    po.remove(po.find("Method not allowed"))
+    po.remove(catalog_entry(po, "Method not allowed"))
     po.save()
     result = translate("check")
     assert result.exit_code == 1
@@ -48,7 +48,7 @@ def test_update_keeps_provenance_headers(translate, translations_copy):
     pot.save()
     assert translate("update").exit_code == 0
     po = polib.pofile(str(interface_po(translations_copy, "de")))
-    assert po.find("A brand-new interface string.").msgstr == ""
+    assert catalog_entry(po, "A brand-new interface string.").msgstr == ""
     assert "AI" in po.metadata["X-Translated-By"]
     assert po.metadata["X-Medical-Review"] == "none"
 

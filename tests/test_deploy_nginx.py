@@ -267,7 +267,8 @@ def test_the_proxy_answers_every_header_as_the_service_does(tmp_path, upstream):
         (406, "application/problem+json; charset=utf-8", None),
     }
     assert len({language for _, _, language, _, _ in expected.values()}) >= 5
-    request_ids, mismatches = RequestIds(), []
+    request_ids = RequestIds()
+    mismatches: list[tuple[object, ...]] = []
     with running_nginx(tmp_path, address(upstream)) as proxy:
         # The first pass, in reverse, is the warm-up: every adversarial spelling has
         # stored what it got before the second pass asks again in the other order.

@@ -130,7 +130,8 @@ def _listed_articles(path: str, body: dict) -> list[str]:
 @pytest.mark.parametrize("path", ["/v1/articles", "/v1/languages"])
 def test_pages_cover_every_article_once_with_links(paged_client, path):
     client, slugs = paged_client
-    seen, url = [], f"{path}?lang=fr"
+    seen: list[str] = []
+    url: str | None = f"{path}?lang=fr"
     while url:
         response = client.get(url)
         assert response.status_code == 200

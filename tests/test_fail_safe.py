@@ -15,7 +15,7 @@ from service import create_app
 from service.catalog_files import interface_catalog
 from service.catalogs import SOURCE_DIGEST, compile_catalog, source_digest
 from service.config import REPOSITORY_DIR
-from tests.helpers import ARTICLE_FILE, METHODS_MESSAGE, interface_po
+from tests.helpers import ARTICLE_FILE, METHODS_MESSAGE, catalog_entry, interface_po
 
 
 def start_gunicorn(**environ) -> subprocess.CompletedProcess:
@@ -42,7 +42,7 @@ def write_article(directory: Path, old: str, new: str) -> Path:
 def break_spanish_entry(translations_dir: Path, msgstr: str) -> Path:
     path = interface_po(translations_dir, "es")
     catalog = polib.pofile(str(path))
-    catalog.find(METHODS_MESSAGE).msgstr = msgstr
+    catalog_entry(catalog, METHODS_MESSAGE).msgstr = msgstr
     catalog.save()
     return path
 

@@ -199,7 +199,9 @@ def test_lang_parameter_errors(negotiate, lang, error):
     ],
 )
 def test_parse_tag_canonical_case(text, canonical):
-    assert parse_tag(text).tag == canonical
+    tag = parse_tag(text)
+    assert tag is not None
+    assert tag.tag == canonical
 
 
 @pytest.mark.parametrize(
@@ -219,6 +221,7 @@ def test_parse_tag_canonical_case(text, canonical):
 )
 def test_parse_tag_parts(text, parts):
     tag = parse_tag(text)
+    assert tag is not None
     assert (tag.language, tag.script, tag.region) == parts
 
 

@@ -98,9 +98,10 @@ def _corpus() -> list[list[tuple[str, str]]]:
     for tag in near:
         siblings[_language(tag)].append(tag)
     qualities = ["", "", ";q=0.9", ";q=0.8", ";q=0.5", ";q=0.5", ";q=0.1", ";q=0.001", ";q=0"]
-    corpus = []
+    corpus: list[list[tuple[str, str]]] = []
     while len(corpus) < CORPUS_SIZE:
-        ranges, size = [], generator.randint(1, 4)
+        ranges: list[tuple[str, str]] = []
+        size = generator.randint(1, 4)
         while len(ranges) < size:
             if generator.random() < 0.03:
                 ranges.append(("*", generator.choice(qualities)))
@@ -126,7 +127,9 @@ def _canonical(tag: str) -> str:
 
 
 def _language(tag: str) -> str:
-    return langcodes.Language.get(_canonical(tag)).language
+    language = langcodes.Language.get(_canonical(tag)).language
+    assert language is not None, tag
+    return language
 
 
 # The audit's reproducers come first, then the generated headers.
@@ -174,7 +177,8 @@ def _compare(offered: tuple[str, ...]) -> tuple[list[tuple[str, str, str]], coll
     A header is explained only if it has a range in a listed language and, without
     those ranges, the two answers agree again (the rest of it still has to match)."""
     negotiator = Negotiator(offered)
-    unexplained, explained = [], collections.Counter()
+    unexplained: list[tuple[str, str, str]] = []
+    explained: collections.Counter[str] = collections.Counter()
     for ranges in CORPUS:
         ours = negotiator.negotiate((), _header(ranges)).served
         theirs = _langcodes_answer(ranges, offered)

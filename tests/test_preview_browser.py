@@ -82,7 +82,8 @@ class Visit:
         self.context = browser.new_context(
             bypass_csp=bypass_csp, viewport={"width": 1280, "height": 900}
         )
-        self.requests, self.errors = [], []
+        self.requests: list[str] = []
+        self.errors: list[str] = []
         self.context.on("request", lambda request: self.requests.append(request.url))
         # Nothing may leave loopback; anything that tries is recorded above, then refused.
         self.context.route(lambda url: not LOOPBACK.match(url), lambda route: route.abort())

@@ -11,7 +11,6 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
@@ -26,17 +25,16 @@ MAX_LOAD_SECONDS = 40
 class Load:
     """Requests from a few threads, a new connection each, until stopped (bounded)."""
 
-    def __init__(self, base_url: str):
-        url = urlparse(base_url)
-        self.host, self.port = url.hostname, url.port
-        self.outcomes = Counter()
+    def __init__(self, server: Server):
+        self.port = server.port
+        self.outcomes: Counter[int | str] = Counter()
         self.stopping = threading.Event()
         self.threads = [threading.Thread(target=self._run) for _ in range(LOAD_THREADS)]
 
     def _run(self):
         deadline = time.monotonic() + MAX_LOAD_SECONDS
         while not self.stopping.is_set() and time.monotonic() < deadline:
-            connection = http.client.HTTPConnection(self.host, self.port, timeout=10)
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
             try:
                 connection.request("GET", SECTION, headers={"Accept-Language": "es"})
                 response = connection.getresponse()
@@ -93,7 +91,7 @@ def test_hup_under_load(tmp_path, translations_copy):
 
         original = heading()
         wait_for(lambda: len(server.child_pids()) == 2)
-        with Load(server.base_url) as load:
+        with Load(server) as load:
             wait_for(lambda: served(load) >= 50)  # the reloads happen under load
             workers = set(server.child_pids())
             po.write_text(po.read_text(encoding="utf-8").replace(original, "¿Duele? (nuevo)"))
@@ -118,16 +116,15 @@ def test_hup_under_load(tmp_path, translations_copy):
 
 def test_sigterm_lets_in_flight_requests_finish_then_closes_the_port(tmp_path):
     with running_gunicorn(tmp_path, WEB_CONCURRENCY="2", GRACEFUL_TIMEOUT="10") as server:
-        url = urlparse(server.base_url)
-        with Load(server.base_url) as load:
+        with Load(server) as load:
             wait_for(lambda: served(load) >= 50)
             # A request in flight when SIGTERM arrives: headers sent, not yet finished.
-            in_flight = socket.create_connection((url.hostname, url.port), timeout=10)
+            in_flight = socket.create_connection(("127.0.0.1", server.port), timeout=10)
             in_flight.sendall(f"GET {SECTION} HTTP/1.1\r\nHost: localhost\r\n".encode())
             # As a load balancer would, stop sending new requests (the load's last ones
             # are answered when the block ends), then SIGTERM: what is already sent must
             # complete (connections never accepted get refused).
-        wait_for(lambda: accept_backlog(url.port) == 0, seconds=5)  # a worker holds it
+        wait_for(lambda: accept_backlog(server.port) == 0, seconds=5)  # a worker holds it
         server.process.send_signal(signal.SIGTERM)
         wait_for(lambda: "Handling signal: term" in server.log(), seconds=5)
         in_flight.sendall(b"Accept-Language: es\r\nConnection: close\r\n\r\n")
@@ -141,4 +138,4 @@ def test_sigterm_lets_in_flight_requests_finish_then_closes_the_port(tmp_path):
         print(f"requests before SIGTERM: {dict(load.outcomes)}")
         assert set(load.outcomes) == {200}, load.outcomes
         with pytest.raises(ConnectionRefusedError):
-            socket.create_connection((url.hostname, url.port), timeout=2)
+            socket.create_connection(("127.0.0.1", server.port), timeout=2)

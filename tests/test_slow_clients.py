@@ -66,14 +66,10 @@ ATTACKS = {
 }
 
 
-def port_of(server) -> int:
-    return int(server.base_url.rsplit(":", 1)[1])
-
-
 @contextlib.contextmanager
 def attacking(port: int, attack: Attack, count: int) -> Iterator[None]:
     """Hold `count` connections of one kind open (trickling in a thread) until exit."""
-    connections = []
+    connections: list[socket.socket] = []
     stop = threading.Event()
 
     def trickle():
@@ -145,7 +141,7 @@ def server(tmp_path_factory):
 @pytest.mark.timeout(20)
 @pytest.mark.parametrize("kind", ATTACKS)
 def test_health_checks_stay_fast_while_slow_clients_hold_connections(server, kind):
-    port = port_of(server)
+    port = server.port
     workers = sorted(server.child_pids())
     with attacking(port, ATTACKS[kind], ATTACKERS):
         latencies = latencies_during(port, ATTACK_SECONDS)
@@ -166,7 +162,7 @@ def test_running_out_of_descriptors_sheds_connections_not_the_worker(tmp_path):
     with running_gunicorn(
         tmp_path, preexec_fn=limit_descriptors(40), WEB_CONCURRENCY="1"
     ) as server:
-        port = port_of(server)
+        port = server.port
         worker = server.worker_pid()
         with attacking(port, ATTACKS["idle"], 60):
             during = health_check_seconds(port)

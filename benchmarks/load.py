@@ -43,6 +43,20 @@ class Case:
     expected_status: int = 200
     expected_header: tuple[str, str] | None = None
     tool: str = "wrk"  # or "ab", which can measure HEAD
+    # Paths to rotate over with the Accept-Language values (each request the next of
+    # both); empty: `path` every time.
+    paths: tuple[str, ...] = ()
+
+    def request_lines(self) -> list[str]:
+        """What wrk_case.lua reads: one request per line, "PATH<tab>VALUE" or "VALUE"."""
+        if not self.paths:
+            return list(self.accept_languages)
+        count = max(len(self.paths), len(self.accept_languages))
+        return [
+            f"{self.paths[index % len(self.paths)]}\t"
+            f"{self.accept_languages[index % len(self.accept_languages)]}"
+            for index in range(count)
+        ]
 
 
 @dataclass
@@ -97,9 +111,9 @@ class Run:
 
 def run_wrk(case: Case, url: str, seconds: int, work_dir: Path) -> Run:
     """wrk with wrk_case.lua: Accept-Language values in rotation, a JSON summary back."""
-    values_file = work_dir / f"accept-language-{hash(case.accept_languages):x}.txt"
+    values_file = work_dir / f"requests-{hash((case.paths, case.accept_languages)):x}.txt"
     if not values_file.exists():
-        values_file.write_text("\n".join(case.accept_languages) + "\n", encoding="utf-8")
+        values_file.write_text("\n".join(case.request_lines()) + "\n", encoding="utf-8")
     command = [
         *LOAD_PIN,
         "wrk",

@@ -1,6 +1,7 @@
 -- One benchmark case for benchmarks/run.py: send METHOD with each Accept-Language value
 -- of VALUES_FILE in turn (one value = the same request every time), plus extra headers,
--- and print the summary as one line of JSON.
+-- and print the summary as one line of JSON. A line "PATH<tab>VALUE" also names the path
+-- (requests that rotate over many articles); a line with a value alone uses URL's path.
 -- Usage: wrk ... -s wrk_case.lua URL -- METHOD VALUES_FILE [NAME VALUE]...
 
 local requests = {}
@@ -12,9 +13,10 @@ function init(args)
     headers[args[index]] = args[index + 1]
   end
   -- Every request is formatted up front, so the client spends no time per request.
-  for value in io.lines(args[2]) do
-    headers["Accept-Language"] = value
-    requests[#requests + 1] = wrk.format(args[1], nil, headers)
+  for line in io.lines(args[2]) do
+    local path, value = line:match("^([^\t]*)\t(.*)$")
+    headers["Accept-Language"] = value or line
+    requests[#requests + 1] = wrk.format(args[1], path, headers)
   end
 end
 

@@ -226,16 +226,24 @@ def status_command(language: str | None, article: str | None):
     header = f"{'translated':>11}{'fuzzy':>7}{'missing':>9}{'percent':>9}  medical review"
     click.echo(f"{'article':<40}{'language':<10}{header}")
     summary = {tag: [0, 0] for tag in tags}  # articles available, articles
+    unreadable = []
     for each in articles:
         for tag in tags:
             po_path = article_catalog(translations_dir, tag, each.slug).po_path
-            measured, reviewed = _measure(po_path, each.messages())
-            summary[tag][0] += measured.meets(threshold)
             summary[tag][1] += 1
+            try:
+                measured, reviewed = _measure(po_path, each.messages())
+            except CatalogError as error:  # the other rows still matter: say it, go on
+                unreadable.append(str(error))
+                click.echo(f"{each.slug[:39]:<40}{tag:<10}{'cannot be parsed':>36}")
+                continue
+            summary[tag][0] += measured.meets(threshold)
             click.echo(f"{each.slug[:39]:<40}{tag:<10}{_status_row(measured, reviewed)}")
     click.echo(f"\n{'language':<10}{'articles served':>16}  (threshold {threshold}%)")
     for tag, (available, total) in summary.items():
         click.echo(f"{tag:<10}{f'{available} of {total}':>16}")
+    if unreadable:
+        _fail(unreadable, "fix these in your editor; `make translations-check` lists the rest")
 
 
 def _measure(po_path: Path, keys) -> tuple[Completeness, str]:

@@ -7,11 +7,12 @@ A coding listed twice counts with its lowest q. When neither is acceptable for a
 the answer is a 406.
 """
 
-import functools
 from dataclasses import dataclass
 from typing import TypeVar
 
 from werkzeug.http import parse_accept_header
+
+from service.header_values import memoized_for_short_values
 
 Encoding = TypeVar("Encoding")
 
@@ -30,9 +31,10 @@ class AcceptedCodings:
         return identity if self.identity else None
 
 
-@functools.lru_cache(maxsize=256)
+@memoized_for_short_values(maxsize=256)
 def accepted_codings(accept_encoding: str) -> AcceptedCodings:
-    """Parse an Accept-Encoding value (memoized per value, bounded: clients choose them).
+    """Parse an Accept-Encoding value (memoized per short value; a long one's first
+    codings only: service/header_values.py).
 
     No header, or an empty one, allows identity only."""
     qualities: dict[str, float] = {}

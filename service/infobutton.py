@@ -163,7 +163,7 @@ def _subtitle(localizer: Localizer, query: CodeQuery) -> tuple[str, str]:
 
 
 def feed_document(
-    store: PayloadStore, knowledge: KnowledgeRequest, candidates: tuple[str, ...]
+    store: PayloadStore, candidates: tuple[str, ...], knowledge: KnowledgeRequest
 ) -> tuple[dict, list]:
     """The feed as MedlinePlus Connect's JSON shapes it (before dumping), and its languages:
     in the first candidate, each entry in the first the article is available in."""
@@ -240,12 +240,13 @@ def atom_xml(document: dict) -> bytes:
 
 
 def build_feed(
-    store: PayloadStore, knowledge: KnowledgeRequest, candidates: tuple[str, ...]
+    store: PayloadStore, candidates: tuple[str, ...], knowledge: KnowledgeRequest
 ) -> Payload:
-    """The feed's bytes and headers, in the requested representation."""
+    """The feed's bytes and headers, in the requested representation (a memoized builder:
+    the store, the languages, then the query, as every builder of the store's memo)."""
     tag = candidates[0]
     schema, where = schemas.InfobuttonFeedSchema(), f"infobutton feed [{', '.join(candidates)}]"
-    document, languages = feed_document(store, knowledge, candidates)
+    document, languages = feed_document(store, candidates, knowledge)
     if knowledge.content_type == ATOM_XML:
         body = atom_xml(validated_dump(schema, document, where))
     else:

@@ -7,10 +7,9 @@ range that matches a type gives its quality, a range's parameters must be among 
 type's, ties go to the server's order (JSON first).
 """
 
-import functools
-
 from werkzeug.http import parse_accept_header, parse_options_header
 
+from service.header_values import memoized_for_short_values
 from service.headers import JSON
 
 JSON_LD = "application/ld+json"
@@ -50,12 +49,12 @@ def _quality(offered: MediaRange, ranges: list[tuple[MediaRange, float]]) -> flo
     return best_quality
 
 
-@functools.lru_cache(maxsize=256)
+@memoized_for_short_values(maxsize=256)
 def preferred_media_type(accept: str, available: tuple[str, ...]) -> str | None:
     """The available type an Accept value prefers; None when it accepts none (406).
 
     A header with no well-formed range at all is treated as absent: the first type.
-    Memoized per distinct (header, types), and bounded: clients choose the headers.
+    Memoized per distinct short (header, types); a long header's first ranges only.
     """
     ranges = [
         (parsed, quality)

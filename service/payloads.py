@@ -258,7 +258,9 @@ class PayloadStore:
         }
 
     def _query_payload(self, build: Callable[..., Payload], *arguments) -> Payload:
-        """`build(self, *arguments)`, memoized in `query_payload` per distinct query."""
+        """`build(self, *arguments)`, memoized in `query_payload` per distinct query. Every
+        builder takes the store, then the language (or the candidates, best first), then
+        what the query selects."""
         return build(self, *arguments)
 
     # Building

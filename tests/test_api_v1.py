@@ -344,3 +344,15 @@ def test_probes(client):
     assert ready.get_json()["status"] == "ready"
     assert "es" in ready.get_json()["languages"]
     assert ready.headers["Cache-Control"] == "no-store"
+
+
+def test_a_stored_response_shows_every_header_it_sends(app, client):
+    """`headers` holds only what is added per request; `sent_headers` is what goes out."""
+    path = f"/v1/articles/{SLUG}/sections/pain"
+    with app.test_request_context(path, headers={"Accept-Language": "es"}):
+        response = app.full_dispatch_request()
+    sent = dict(response.sent_headers)
+    received = client.get(path, headers={"Accept-Language": "es"}).headers
+    for name in ("Content-Type", "Content-Length", "ETag", "Vary", "Content-Language"):
+        assert sent[name] == received[name]
+    assert "Content-Type" not in response.headers  # stored, not per request

@@ -5,8 +5,6 @@ request attributes, which cost a proxy lookup and a parse each) and parses a hea
 only when it is present.
 """
 
-import functools
-
 from flask import Response, request
 from werkzeug.http import parse_etags
 
@@ -22,6 +20,7 @@ from service.errors import (
     SECTION_NOT_FOUND,
     Problem,
 )
+from service.header_values import memoized_for_short_values
 from service.headers import JSON, Headers
 from service.i18n import Negotiation
 from service.media_types import MEDIA_TYPES_BY_KIND, preferred_media_type
@@ -30,7 +29,7 @@ from service.parameters import positive_whole_number
 from service.payloads import ArticleSelection, PayloadStore, current_store
 from service.urls import ResourceKey, section_index_url
 
-_parsed_etags = functools.lru_cache(maxsize=256)(parse_etags)
+_parsed_etags = memoized_for_short_values(maxsize=256)(parse_etags)
 
 
 def _none_match(if_none_match: str, etag: str) -> bool:
@@ -45,8 +44,13 @@ class StoredResponse(Response):
     built at start-up, Content-Length included, and checked there (build_payload).
     werkzeug's per-response copy, validation and IRI quoting of each header
     are skipped (measured in-process: 72 -> 52 us per section request; a Flask view
-    returning constant bytes takes 65); headers the app adds per request (a listed CORS
-    origin) are sent after them."""
+    returning constant bytes takes 65).
+
+    So `headers` holds only what the app adds per request (a listed CORS origin), sent
+    after the stored ones; what is stored is `stored_headers`, and `sent_headers` is the
+    whole list as sent. An `after_request` hook that must see or change a stored header
+    (Content-Type, ETag, Vary...) cannot do it here: change `HeaderPolicy` or
+    `build_payload`, where they are made once."""
 
     default_mimetype = None  # Content-Type is a stored header (a 304 has none)
     automatically_set_content_length = False  # so is Content-Length
@@ -56,10 +60,15 @@ class StoredResponse(Response):
         self.response = [body] if body else []
         self.stored_headers = headers
 
+    @property
+    def sent_headers(self) -> list[tuple[str, str]]:
+        """Every header as the WSGI server gets it: the stored ones, then the added ones."""
+        return [*self.stored_headers, *self.headers]
+
     def get_wsgi_response(self, environ):
         """(body iterable, status, headers) for the WSGI server, as werkzeug's, minus
         its header pass (`get_wsgi_headers`)."""
-        return self.get_app_iter(environ), self.status, [*self.stored_headers, *self.headers]
+        return self.get_app_iter(environ), self.status, self.sent_headers
 
 
 def send(encoded: Encoded | None, environ=None) -> Response:

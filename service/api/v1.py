@@ -189,4 +189,4 @@ def infobutton():
     query = read_code_query(args, CODE_PARAMETER, SYSTEM_PARAMETER, language)
     knowledge = KnowledgeRequest.of(query, args, response_content_type(args, language))
     candidates = store.list_candidates(negotiation)
-    return send_payload(store.query_payload(build_feed, knowledge, candidates))
+    return send_payload(store.query_payload(build_feed, candidates, knowledge))

@@ -69,9 +69,10 @@ translations-status: translations  ## Per-language table: translated, fuzzy, mis
 run: translations  ## Serve on http://$(HOST):$(PORT), $(WEB_CONCURRENCY) workers x $(THREADS) threads, with /preview/.
 	$(RUN_SETTINGS) PREVIEW_ENABLED=$${PREVIEW_ENABLED:-1} exec $(BIN)/gunicorn --config gunicorn.conf.py
 
-lint: $(DEV)  ## Ruff lint and format check, hadolint on the Dockerfile.
+lint: $(DEV)  ## Ruff lint and format check, mypy (pyproject.toml's [tool.mypy]), hadolint.
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/hadolint Dockerfile
 
 format: $(DEV)  ## Apply ruff's fixes and formatting.

@@ -12,6 +12,7 @@ import hashlib
 from babel import Locale
 from babel.support import Translations
 from flask import Flask, abort, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 
 from benchmarks.sample import SECTION_RULE
 from service.catalog_files import ARTICLES_FOLDER, catalog_files, languages
@@ -24,6 +25,15 @@ from service.payloads import translation_provenance
 from service.schemas import SectionSchema
 from service.urls import article_url, section_url
 from service.validation import validated_dump
+
+
+class SameBytesJSONProvider(DefaultJSONProvider):
+    """jsonify as the service writes JSON: UTF-8 (not \\u escapes), keys in the schema's
+    order, compact."""
+
+    ensure_ascii = False
+    sort_keys = False
+    compact = True
 
 
 def create_app() -> Flask:
@@ -41,15 +51,13 @@ def create_app() -> Flask:
     shipped = [SOURCE_LANGUAGE, *languages(config["TRANSLATIONS_DIR"])]
     section_schema = SectionSchema()
     app = Flask(__name__, static_folder=None)
-    app.json.ensure_ascii = False  # the same UTF-8 bytes the service sends
-    app.json.sort_keys = False  # in the schema's order, as the service sends them
-    app.json.compact = True
+    app.json = SameBytesJSONProvider(app)
 
     @app.get(SECTION_RULE)
     def section(slug: str, section_id: str):
         article = articles.get(slug)
         section_ids = [each.id for each in article.sections] if article else []
-        if section_id not in section_ids:
+        if article is None or section_id not in section_ids:
             abort(404)
         position = section_ids.index(section_id) + 1
         found = article.sections[position - 1]

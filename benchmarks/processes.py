@@ -1,7 +1,7 @@
 """Run a server process for a test or a benchmark: wait until it answers, always stop it.
 
 The one copy that benchmarks/servers.py (gunicorn, for the benchmarks and, through
-tests/conftest.py, the tests), benchmarks/nginx.py and benchmarks/soak.py share.
+tests/helpers.py, the tests), benchmarks/nginx.py and benchmarks/soak.py share.
 """
 
 import contextlib

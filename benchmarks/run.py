@@ -340,7 +340,7 @@ def corpus_targets(runs: list[CorpusRun], floor_rps: float | None) -> list[Targe
         Target(
             "6",
             f"start-up to first 200, {name}",
-            largest.section.server.started_in if served else largest.timed_out,
+            largest.section.server.started_in if served else largest.timed_out,  # type: ignore[union-attr]
             (operator.le, 10),
             unit=" s",
             missing=missing,
@@ -366,7 +366,7 @@ def corpus_targets(runs: list[CorpusRun], floor_rps: float | None) -> list[Targe
             "6",
             f"section req/s, {name} / {smallest.articles:,}",
             ratio(
-                largest.section.median_rps if served else None,
+                largest.section.median_rps if served else None,  # type: ignore[union-attr]
                 smallest.section.median_rps if smallest.section else None,
             ),
             (operator.ge, 0.9),

@@ -54,6 +54,10 @@ class Server:
     log_path: Path
     started_in: float = 0.0  # seconds from launch to the first 200
 
+    @property
+    def port(self) -> int:
+        return int(self.base_url.rsplit(":", 1)[1])
+
     def fetch(self, path: str, method: str = "GET", **headers: str) -> tuple[int, dict, bytes]:
         request = urllib.request.Request(  # noqa: S310 (http on loopback, built here)
             self.base_url + path, headers=headers, method=method
@@ -69,8 +73,7 @@ class Server:
     ) -> tuple[int, http.client.HTTPMessage, bytes]:
         """GET with exactly these header lines besides Host, in order (a name may repeat,
         as urllib cannot send): (status, headers, body)."""
-        host, port = self.base_url.removeprefix("http://").rsplit(":", 1)
-        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
             connection.putrequest("GET", path, skip_accept_encoding=True)
             for name, value in lines:
@@ -83,8 +86,7 @@ class Server:
 
     def raw(self, data: bytes) -> tuple[int, bytes, bytes]:
         """Send raw bytes on a new connection; return (status, head, body) of the answer."""
-        port = int(self.base_url.rsplit(":", 1)[1])
-        with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as connection:
             connection.sendall(data)
             received = b""
             while chunk := connection.recv(65536):

@@ -103,9 +103,9 @@ def main() -> int:
         tempfile.TemporaryDirectory() as log_dir,
         running_server("soak", None, "/readyz", Path(log_dir), timeout=60) as server,
     ):
-        port = int(server.base_url.rsplit(":", 1)[1])
+        port = server.port
         mix = request_mix(_EtagLookup(port))
-        outcomes = Counter()
+        outcomes: Counter[int | str] = Counter()
         started = time.monotonic()
         drive(port, mix, WARM_UP_REQUESTS, outcomes)
         worker = server.worker_pid()

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import RequestRedirect
 
 from service import config as service_config
@@ -21,12 +22,21 @@ from service.payloads import build_store, current_store
 from service.redirects import redirect_response
 
 
+class UnicodeJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, as UTF-8 rather than \\u escapes (what the payloads send too)."""
+
+    ensure_ascii = False
+
+
 class PatientInfoFlask(Flask):
     """Flask, answering OPTIONS with 204 and CORS preflight headers, and routing
     redirects with a relative Location."""
 
+    json_provider_class = UnicodeJSONProvider
+
     def make_default_options_response(self):
-        methods = request.url_rule.methods if request.url_rule else {"GET", "HEAD", "OPTIONS"}
+        rule = request.url_rule
+        methods = (rule.methods if rule else None) or {"GET", "HEAD", "OPTIONS"}
         allow = ", ".join(sorted(methods))
         response = self.response_class(status=204, headers=current_store().policy.preflight(allow))
         del response.headers["Content-Type"]  # a 204 has no body to describe
@@ -79,7 +89,6 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     for key in ("CONTENT_DIR", "TRANSLATIONS_DIR"):
         app.config[key] = Path(app.config[key])
-    app.json.ensure_ascii = False
 
     store = app.extensions["payload_store"] = build_store(app.config)
     register_error_handlers(app)
@@ -96,6 +105,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["openapi_document"] = _openapi_payload(app, store.policy)
     metrics = app.extensions["metrics"] = process_metrics() if app.config["METRICS_PORT"] else None
     record_store(metrics, store)
-    app.wsgi_app = ObservabilityMiddleware(app.wsgi_app, metrics)
+    app.wsgi_app = ObservabilityMiddleware(app.wsgi_app, metrics)  # type: ignore[method-assign]
     register_commands(app)
     return app

@@ -32,12 +32,13 @@ _PLURAL_FORMS = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=.+$")
 @dataclass(frozen=True)
 class CatalogProblem:
     path: Path
-    line: int
+    line: int | None  # None for an entry not read from a file
     entry: str
     problem: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.entry}: {self.problem}"
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.entry}: {self.problem}"
 
 
 def _label(entry: polib.POEntry) -> str:

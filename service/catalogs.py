@@ -12,6 +12,7 @@ import datetime
 import gettext
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -251,7 +252,7 @@ def load_catalog(file: CatalogFile, shared_keys: dict[MessageKey, MessageKey]) -
     translated = {}
     # gettext has no public lookup that tells a missing translation from one equal to
     # the English, so the parsed catalog is read directly.
-    for raw_key, msgstr in compiled._catalog.items():
+    for raw_key, msgstr in compiled._catalog.items():  # type: ignore[attr-defined]
         if not isinstance(raw_key, str) or not raw_key:
             continue  # the header entry, and plural forms (which articles do not use)
         context, separator, msgid = raw_key.partition(CONTEXT_SEPARATOR)
@@ -279,7 +280,7 @@ class Catalogs:
         return self.articles.get((slug, tag))
 
 
-def load_catalogs(translations_dir: Path, article_keys: dict[str, tuple[MessageKey, ...]]):
+def load_catalogs(translations_dir: Path, article_keys: Mapping[str, tuple[MessageKey, ...]]):
     """Load the interface template and every compiled catalog of the articles given
     (slug -> message keys). A catalog of an article that does not exist is not loaded
     (`flask translate check` reports it)."""

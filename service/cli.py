@@ -139,7 +139,7 @@ def split_command():
 @translate.command("compile")
 def compile_command():
     """Check every catalog and compile it to .mo (fuzzy entries are left out)."""
-    problems = []
+    problems: list[str] = []
     for file in catalog_files(_translations_dir()):
         try:
             problems += map(str, compile_catalog(file))

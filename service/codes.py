@@ -99,8 +99,9 @@ class CodeIndex:
         for position, article in enumerate(articles):
             self._positions[article.slug] = position
             for code in article.metadata.codes:
-                # The loader has checked the shape of every ICD-10-CM code.
                 key = icd10cm_key(code.code) if code.system == ICD10CM else code.code
+                # The loader has checked the shape of every ICD-10-CM code.
+                assert key is not None, code
                 self._slugs.setdefault((code.system, key), []).append(article.slug)
         self._icd10cm_keys = sorted(key for system, key in self._slugs if system == ICD10CM)
 

@@ -124,7 +124,7 @@ class HeadReadingThreadWorker(ThreadWorker):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.head_limit = head_limit(self.cfg)
-        self.lingering_conns = deque()
+        self.lingering_conns: deque[TConn] = deque()
         self._writable_probe = select.poll()
         self._accept_resumes_at = 0.0
         self._descriptor_warned_at = -DESCRIPTOR_WARNING_INTERVAL

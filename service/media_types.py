@@ -65,7 +65,7 @@ def preferred_media_type(accept: str, available: tuple[str, ...]) -> str | None:
         return available[0]
     chosen, chosen_quality = None, 0.0
     for media_type in available:
-        quality = _quality(_parse(media_type), ranges)
+        quality = _quality(_parse(media_type), ranges)  # type: ignore[arg-type]  # ours parse
         if quality > chosen_quality:
             chosen, chosen_quality = media_type, quality
     return chosen

@@ -56,4 +56,4 @@ def reserve_before_writing():
     process's file; tests/test_observability.py fills a small tmpfs to keep this honest
     across prometheus_client upgrades.
     """
-    values.MmapedDict = ReservedMmapedDict
+    values.MmapedDict = ReservedMmapedDict  # type: ignore[misc]  # replaced on purpose

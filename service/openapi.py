@@ -340,8 +340,9 @@ def build_spec(app: Flask) -> APISpec:
     for rule in rules:
         if rule.endpoint == "static" or rule.endpoint.split(".")[0] in PAGE_BLUEPRINTS:
             continue
-        operations = load_operations_from_docstring(app.view_functions[rule.endpoint].__doc__)
-        if "get" not in operations or set(rule.methods) - set(ALLOWED_METHODS.split(", ")):
+        docstring = app.view_functions[rule.endpoint].__doc__ or ""
+        operations = load_operations_from_docstring(docstring)
+        if "get" not in operations or set(rule.methods or ()) - set(ALLOWED_METHODS.split(", ")):
             raise ValueError(f"{rule.rule}: every route is a documented GET")
         spec.path(
             path=FlaskPlugin.flaskpath2openapi(rule.rule),

@@ -116,8 +116,8 @@ def languages(store: PayloadStore) -> tuple[Language, ...]:
         found.append(
             Language(
                 tag=tag,
-                english_name=locale.get_display_name("en"),
-                native_name=locale.get_display_name(locale),
+                english_name=locale.get_display_name("en") or tag,
+                native_name=locale.get_display_name(locale) or tag,
                 direction=locale.text_direction,
                 catalog=store.catalogs.interface.get(tag),
                 completeness=completeness,
@@ -168,7 +168,8 @@ def _preview_language(available: tuple[Language, ...]) -> Language:
     """
     negotiation = negotiate_lang()
     by_tag = {language.tag: language for language in available}
-    return by_tag.get(negotiation.requested) or by_tag[negotiation.served]
+    requested = by_tag.get(negotiation.requested) if negotiation.requested else None
+    return requested or by_tag[negotiation.served]
 
 
 def _page(body: str, content_languages: list[str]) -> Response:

@@ -65,8 +65,9 @@ class DumpedOnce(fields.Nested):
     marshmallow dump of each was a tenth of start-up. The payload is still validated
     against the schema's JSON Schema, so a value not dumped through it cannot pass."""
 
-    def _serialize(self, value, attr, obj, **kwargs):
-        return value
+    # Named as Nested names it (marshmallow's Nested renames Field's `value`).
+    def _serialize(self, nested_obj, attr, obj, **kwargs):  # type: ignore[override]
+        return nested_obj
 
 
 def _translation_field(what: str) -> fields.Nested:
@@ -384,7 +385,7 @@ class FhirCompositionSchema(Schema):
 
 # What the fields alone cannot say, as JSON Schema: added to each schema's OpenAPI
 # component, which is what every payload is validated against (service/payloads.py).
-SCHEMA_RULES = {
+SCHEMA_RULES: dict[type[Schema], dict] = {
     FhirCompositionSchema: {
         "description": "Either date or _date (data-absent-reason), never both.",
         "oneOf": [{"required": ["date"]}, {"required": ["_date"]}],

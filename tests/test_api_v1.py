@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.conftest import SECTION_IDS, SLUG
+from tests.helpers import ACCEPT_LANGUAGE_CASES, LANG_PARAMETER_CASES, SECTION_IDS, SLUG
 
 ARTICLE = f"/v1/articles/{SLUG}"
 CONTENT_URLS = (
@@ -113,7 +113,8 @@ def test_article_metadata_is_honest(client):
 
 
 def test_section_links_walk_the_article_in_order(client):
-    url, seen = f"{ARTICLE}/sections/{SECTION_IDS[0]}", []
+    url: str | None = f"{ARTICLE}/sections/{SECTION_IDS[0]}"
+    seen: list[str] = []
     previous = None
     while url:
         _, section = get_json(client, url, **{"Accept-Language": "es"})
@@ -146,18 +147,6 @@ def test_requested_language_reported_when_it_differs(client):
     assert (body["language"], body["requested_language"]) == ("es", "ja")
 
 
-@pytest.mark.parametrize(
-    ("tag", "served"),
-    [("x-private", "fr"), ("x-foo-bar", "fr"), ("i-klingon", "fr"), ("en-GB-oed", "en")],
-)
-def test_private_use_and_grandfathered_lang_are_well_formed(client, tag, served):
-    """Well-formed BCP 47 (RFC 5646 2.1): not a 400. Looked up like any tag (en-GB-oed
-    truncates to en); when not offered, rule 1 goes on to Accept-Language."""
-    response, body = get_json(client, f"{ARTICLE}?lang={tag}", **{"Accept-Language": "fr"})
-    assert response.status_code == 200
-    assert (body["language"], body["requested_language"]) == (served, tag)
-
-
 def test_a_refused_english_is_still_the_last_resort(client):
     """en;q=0 with nothing else offered: English, a 200 (never a 406 for language)."""
     response, body = get_json(client, ARTICLE, **{"Accept-Language": "en;q=0, ja"})
@@ -166,25 +155,23 @@ def test_a_refused_english_is_still_the_last_resort(client):
     assert (body["language"], body["requested_language"]) == ("en", "ja")
 
 
-@pytest.mark.parametrize(
-    ("query", "header", "served"),
-    [
-        ("", "es-MX,es;q=0.9", "es"),
-        ("", "en-GB", "en"),
-        ("", "fr;q=0, es", "es"),
-        ("", "*", "en"),
-        ("", "es;q=0", "en"),
-        ("", "es;q=0, es-MX", "en"),
-        ("", "\x01garbage;q=;;", "en"),
-        ("?lang=ES", "", "es"),
-        ("?lang=es_ES", "", "es"),
-        ("?lang=es", "en", "es"),
-        ("?lang=en", "es", "en"),
-    ],
-)
-def test_negotiation_through_the_app(client, query, header, served):
-    _, body = get_json(client, f"{ARTICLE}/sections/pain{query}", **{"Accept-Language": header})
-    assert body["language"] == served
+@pytest.mark.parametrize(("header", "served"), ACCEPT_LANGUAGE_CASES)
+def test_accept_language_through_the_app(client, header, served):
+    """The negotiation table of tests/test_i18n.py, end to end: the body and its
+    Content-Language say the language the table says."""
+    response, body = get_json(client, f"{ARTICLE}/sections/pain", **{"Accept-Language": header})
+    assert (body["language"], response.headers["Content-Language"]) == (served, served)
+
+
+@pytest.mark.parametrize(("lang", "header", "served", "requested"), LANG_PARAMETER_CASES)
+def test_lang_parameter_through_the_app(client, lang, header, served, requested):
+    """Well-formed tags (private use and grandfathered ones too) are never a 400; the
+    body reports the requested language when it is not the one served."""
+    response, body = get_json(
+        client, f"{ARTICLE}/sections/pain?lang={lang}", **{"Accept-Language": header}
+    )
+    assert (body["language"], response.headers["Content-Language"]) == (served, served)
+    assert body.get("requested_language", served) == requested
 
 
 @pytest.mark.parametrize(

@@ -7,14 +7,11 @@ import pytest
 from service import create_app
 from service.catalogs import CatalogError
 from service.cli import create_cli_app
-from tests.conftest import compile_catalogs
-
-METHODS = "This address only answers these methods: %(methods)s."
-DISCLAIMER_START = "This article is general health information"
+from tests.helpers import METHODS_MESSAGE, catalog_entry, compile_catalogs, interface_po
 
 
 def edit_spanish(translations_dir, change):
-    path = translations_dir / "es" / "LC_MESSAGES" / "messages.po"
+    path = interface_po(translations_dir, "es")
     catalog = polib.pofile(str(path))
     change(catalog)
     catalog.save()
@@ -54,19 +51,22 @@ def add_plural(catalog):
 
 
 def add_duplicate(catalog):
-    original = catalog.find(METHODS)
+    original = catalog_entry(catalog, METHODS_MESSAGE)
     catalog.append(polib.POEntry(msgid=original.msgid, msgstr=original.msgstr))
 
 
 CASES = [
     (add_duplicate, "duplicate entry"),
-    (set_msgstr(METHODS, "Solo estos métodos: %(metodos)s."), "placeholders ['%(metodos)s']"),
-    (set_msgstr(METHODS, "Solo estos métodos: %s."), "placeholders ['%s'] do not match"),
-    (set_msgstr(METHODS, "Solo estos métodos: {methods}."), "placeholders ['{methods}']"),
-    (set_msgstr(METHODS, "Métodos: %(methods)s <b>ya</b>."), "markup or links the English"),
-    (set_msgstr(METHODS, "Métodos: %(methods)s, ver https://x.example"), "markup or links"),
-    (set_msgstr(METHODS, "Métodos &amp; %(methods)s."), "markup or links"),
-    (set_msgstr(METHODS, METHODS), "the translation is the English text"),
+    (
+        set_msgstr(METHODS_MESSAGE, "Solo estos métodos: %(metodos)s."),
+        "placeholders ['%(metodos)s']",
+    ),
+    (set_msgstr(METHODS_MESSAGE, "Solo estos métodos: %s."), "placeholders ['%s'] do not match"),
+    (set_msgstr(METHODS_MESSAGE, "Solo estos métodos: {methods}."), "placeholders ['{methods}']"),
+    (set_msgstr(METHODS_MESSAGE, "Métodos: %(methods)s <b>ya</b>."), "markup or links the English"),
+    (set_msgstr(METHODS_MESSAGE, "Métodos: %(methods)s, ver https://x.example"), "markup or links"),
+    (set_msgstr(METHODS_MESSAGE, "Métodos &amp; %(methods)s."), "markup or links"),
+    (set_msgstr(METHODS_MESSAGE, METHODS_MESSAGE), "the translation is the English text"),
     (add_obsolete, "obsolete entry (#~) left in"),
     (add_plural, "3 plural forms, the language has 2"),
     (set_header("Language", "fr"), "Language header is 'fr', expected 'es'"),
@@ -101,8 +101,10 @@ def test_broken_catalog_is_named_by_check_and_refused_at_start_up(
 
 
 def test_problem_names_line_and_entry(translations_copy, monkeypatch):
-    path = edit_spanish(translations_copy, set_msgstr(METHODS, "Métodos: %(metodo)s."))
-    line = next(entry.linenum for entry in polib.pofile(str(path)) if entry.msgid == METHODS)
+    path = edit_spanish(translations_copy, set_msgstr(METHODS_MESSAGE, "Métodos: %(metodo)s."))
+    line = next(
+        entry.linenum for entry in polib.pofile(str(path)) if entry.msgid == METHODS_MESSAGE
+    )
     monkeypatch.setenv("TRANSLATIONS_DIR", str(translations_copy))
     result = create_cli_app().test_cli_runner().invoke(args=["translate", "check"])
     assert f"error: {path}:{line}: 'This address only answers these methods…':" in result.output
@@ -110,7 +112,7 @@ def test_problem_names_line_and_entry(translations_copy, monkeypatch):
 
 def test_fuzzy_entries_are_not_checked(translations_copy):
     def fuzzy_bad_placeholder(catalog):
-        entry = next(entry for entry in catalog if entry.msgid == METHODS)
+        entry = next(entry for entry in catalog if entry.msgid == METHODS_MESSAGE)
         entry.msgstr = "Métodos: %(otro)s."
         entry.flags.append("fuzzy")
 

@@ -7,7 +7,7 @@ import pytest
 
 from service import create_app
 from service.catalog_files import article_template_path
-from tests.conftest import SHIPPED_TRANSLATIONS, SLUG, article_po, compile_catalogs
+from tests.helpers import SHIPPED_TRANSLATIONS, SLUG, article_po, compile_catalogs
 
 ARTICLES = "/v1/articles"
 

@@ -4,6 +4,7 @@ import polib
 import pytest
 
 from service.cli import create_cli_app
+from tests.helpers import TRANSLATED_LANGUAGES, catalog_entry, interface_po
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def test_check_passes_on_the_shipped_catalogs(translate):
 def test_check_fails_on_a_stale_template(translate, translations_copy):
     pot_path = translations_copy / "messages.pot"
     pot = polib.pofile(str(pot_path))
-    pot.remove(pot.find("Article not found"))
+    pot.remove(catalog_entry(pot, "Article not found"))
     pot.save()
     result = translate("check")
     assert result.exit_code == 1
@@ -31,9 +32,9 @@ def test_check_fails_on_a_stale_template(translate, translations_copy):
 
 
 def test_check_fails_on_a_catalog_missing_an_entry(translate, translations_copy):
-    po_path = translations_copy / "fr" / "LC_MESSAGES" / "messages.po"
+    po_path = interface_po(translations_copy, "fr")
     po = polib.pofile(str(po_path))
-    po.remove(po.find("Method not allowed"))
+    po.remove(catalog_entry(po, "Method not allowed"))
     po.save()
     result = translate("check")
     assert result.exit_code == 1
@@ -46,8 +47,8 @@ def test_update_keeps_provenance_headers(translate, translations_copy):
     pot.append(polib.POEntry(msgid="A brand-new interface string."))
     pot.save()
     assert translate("update").exit_code == 0
-    po = polib.pofile(str(translations_copy / "de" / "LC_MESSAGES" / "messages.po"))
-    assert po.find("A brand-new interface string.").msgstr == ""
+    po = polib.pofile(str(interface_po(translations_copy, "de")))
+    assert catalog_entry(po, "A brand-new interface string.").msgstr == ""
     assert "AI" in po.metadata["X-Translated-By"]
     assert po.metadata["X-Medical-Review"] == "none"
 
@@ -55,7 +56,7 @@ def test_update_keeps_provenance_headers(translate, translations_copy):
 def test_init_starts_a_catalog_with_cldr_plural_forms(translate, translations_copy):
     result = translate("init", "pl", "--translated-by", "Test translator")
     assert result.exit_code == 0, result.output
-    po = polib.pofile(str(translations_copy / "pl" / "LC_MESSAGES" / "messages.po"))
+    po = polib.pofile(str(interface_po(translations_copy, "pl")))
     assert po.metadata["Plural-Forms"].startswith("nplurals=3;")
     assert po.metadata["X-Translated-By"] == "Test translator"
     assert po.metadata["X-Medical-Review"] == "none"
@@ -76,18 +77,6 @@ def test_status_prints_a_row_per_article_and_language(translate):
         "medical",
         "review",
     ]
-    assert [row.split()[1] for row in rows[1:9]] == [
-        "ar",
-        "de",
-        "es",
-        "fr",
-        "pt-BR",
-        "ru",
-        "vi",
-        "zh-Hans",
-    ]
+    assert [row.split()[1] for row in rows[1:9]] == list(TRANSLATED_LANGUAGES)
     assert all("100.0%" in row and row.endswith("none") for row in rows[1:9])
-    assert rows[-8:] == [
-        f"{tag:<10}{'1 of 1':>16}"
-        for tag in ("ar", "de", "es", "fr", "pt-BR", "ru", "vi", "zh-Hans")
-    ]
+    assert rows[-8:] == [f"{tag:<10}{'1 of 1':>16}" for tag in TRANSLATED_LANGUAGES]

@@ -5,11 +5,8 @@ import json
 import pytest
 
 from service.catalog_maintenance import article_template
-from service.config import PACKAGE_DIR
 from service.content.loader import ContentError, load_articles, parse_article
-from tests.conftest import SECTION_IDS, SEED, SLUG
-
-ARTICLE_FILE = PACKAGE_DIR / "content" / "articles" / f"{SLUG}.toml"
+from tests.helpers import ARTICLE_FILE, SECTION_IDS, SEED, SLUG
 
 
 def english_lines(client) -> list[str]:

@@ -91,6 +91,7 @@ def test_grace_period_outlasts_the_pre_stop_pause_and_gunicorns_graceful_timeout
 
 def test_pods_run_as_the_images_non_root_user_on_a_read_only_filesystem():
     dockerfile_user = re.search(r"^USER (\d+)$", (REPOSITORY_DIR / "Dockerfile").read_text(), re.M)
+    assert dockerfile_user
     pod_security = POD["spec"]["securityContext"]
     assert pod_security["runAsNonRoot"] is True
     assert pod_security["runAsUser"] == int(dockerfile_user[1])

@@ -15,8 +15,7 @@ from benchmarks.nginx import NGINX, NGINX_DIR, NGINX_MISSING, Nginx, nginx_versi
 from benchmarks.servers import Server, free_port
 from service.i18n import Negotiator
 from service.observability import request_id_for
-from tests.conftest import SLUG, article_po, compile_catalogs, running_gunicorn
-from tests.test_reload import wait_for
+from tests.helpers import SLUG, article_po, compile_catalogs, running_gunicorn, wait_for
 
 ARTICLE = f"/v1/articles/{SLUG}"  # JSON, JSON-LD or FHIR; over 1 KB, so it has a gzip twin
 ARTICLE_LIST = "/v1/articles"  # JSON only
@@ -268,7 +267,8 @@ def test_the_proxy_answers_every_header_as_the_service_does(tmp_path, upstream):
         (406, "application/problem+json; charset=utf-8", None),
     }
     assert len({language for _, _, language, _, _ in expected.values()}) >= 5
-    request_ids, mismatches = RequestIds(), []
+    request_ids = RequestIds()
+    mismatches: list[tuple[object, ...]] = []
     with running_nginx(tmp_path, address(upstream)) as proxy:
         # The first pass, in reverse, is the warm-up: every adversarial spelling has
         # stored what it got before the second pass asks again in the other order.

@@ -63,28 +63,36 @@ def test_no_compilers_or_build_tools_in_the_final_stage(final_stage):
     for command in values(final_stage, "RUN"):
         assert not BUILD_TOOLS.search(command), command
     copies = values(final_stage, "COPY")
+    assert copies
     assert all(copy.startswith("--from=build ") for copy in copies)
 
 
-def test_works_on_a_read_only_root_filesystem(final_stage):
-    environment = " ".join(values(final_stage, "ENV"))
-    assert "PYTHONDONTWRITEBYTECODE=1" in environment
-    config = (REPOSITORY_DIR / "gunicorn.conf.py").read_text()
-    assert 'RAM_DISK = "/dev/shm"' in config
-    assert "worker_tmp_dir = RAM_DISK" in config
-    assert "control_socket_disable = not control_socket" in config
+@pytest.fixture
+def image_environment(final_stage) -> dict[str, str]:
+    return dict(pair.split("=", 1) for item in values(final_stage, "ENV") for pair in item.split())
 
 
-def test_the_container_runs_the_slow_client_safe_configuration(final_stage, monkeypatch):
+@pytest.fixture
+def image_settings(image_environment, monkeypatch) -> dict:
+    """gunicorn.conf.py's settings with the image's environment (and nothing it lacks)."""
+    monkeypatch.delenv("GUNICORN_CONTROL_SOCKET", raising=False)
+    for name, value in image_environment.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(REPOSITORY_DIR / "gunicorn.conf.py"))
+
+
+def test_works_on_a_read_only_root_filesystem(image_environment, image_settings):
+    assert image_environment["PYTHONDONTWRITEBYTECODE"] == "1"
+    # Heartbeat files in RAM: Docker gives every container a writable /dev/shm.
+    assert image_settings["worker_tmp_dir"] == "/dev/shm"  # noqa: S108
+    assert image_settings["control_socket_disable"] is True  # no socket under ~/.gunicorn
+
+
+def test_the_container_runs_the_slow_client_safe_configuration(image_environment, image_settings):
     """The entrypoint (checked above) is gunicorn.conf.py with no flag, so the container
     gets the worker tests/test_slow_clients.py attacks, unless its environment overrides it."""
-    environment = dict(
-        pair.split("=", 1) for item in values(final_stage, "ENV") for pair in item.split()
-    )
-    assert "GUNICORN_CMD_ARGS" not in environment
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
-    settings = runpy.run_path(str(REPOSITORY_DIR / "gunicorn.conf.py"))
+    assert "GUNICORN_CMD_ARGS" not in image_environment
+    settings = image_settings
     worker = HeadReadingThreadWorker
     assert settings["worker_class"] == f"{worker.__module__}.{worker.__qualname__}"
 

@@ -6,7 +6,7 @@ import logging
 
 from service import create_app
 from service.config import REPOSITORY_DIR
-from service.errors import PROBLEM_TYPES
+from service.errors import PROBLEM_TYPES, ProblemType
 
 
 def test_unexpected_exception_becomes_an_opaque_localized_500(translations_copy, caplog):
@@ -58,11 +58,12 @@ def test_every_problem_type_in_the_code_is_registered():
             continue
         (name,) = names
         assert isinstance(name, ast.Constant), (path, call.lineno)
+        assert isinstance(name.value, str), (path, call.lineno)
         assert name.value in registered, f"{path}:{call.lineno}: {name.value} is not registered"
 
 
 def test_one_name_has_one_status_and_title():
-    by_name = {}
+    by_name: dict[str, ProblemType] = {}
     for problem_type in PROBLEM_TYPES:
         status_and_title = by_name.setdefault(problem_type.name, problem_type)
         assert (status_and_title.status, status_and_title.title) == (

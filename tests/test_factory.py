@@ -10,7 +10,7 @@ from service import create_app, reload_store
 from service.catalogs import CatalogError
 from service.config import REPOSITORY_DIR, SERVICE_VERSION, ConfigError, from_environment
 from service.content.loader import ContentError
-from tests.conftest import article_po, compile_catalogs
+from tests.helpers import article_po, compile_catalogs, interface_po
 
 
 def test_version_matches_pyproject():
@@ -105,20 +105,20 @@ def test_empty_content_directory_fails_start_up(tmp_path, translations_copy):
 
 
 def test_corrupted_mo_fails_start_up(translations_copy):
-    mo = translations_copy / "es" / "LC_MESSAGES" / "messages.mo"
+    mo = interface_po(translations_copy, "es").with_suffix(".mo")
     mo.write_bytes(b"\x00garbage" * 4)
     with pytest.raises(CatalogError, match=r"es/LC_MESSAGES/messages\.mo: corrupted"):
         create_app({"TRANSLATIONS_DIR": translations_copy})
 
 
 def test_missing_mo_fails_start_up(translations_copy):
-    (translations_copy / "es" / "LC_MESSAGES" / "messages.mo").unlink()
+    interface_po(translations_copy, "es").with_suffix(".mo").unlink()
     with pytest.raises(CatalogError, match="not compiled; run `make translations`"):
         create_app({"TRANSLATIONS_DIR": translations_copy})
 
 
 def test_stale_mo_fails_start_up(translations_copy):
-    po = translations_copy / "es" / "LC_MESSAGES" / "messages.po"
+    po = interface_po(translations_copy, "es")
     text = po.read_text(encoding="utf-8")
     po.write_text(text.replace('msgstr "Artículo no encontrado"', 'msgstr "Otro texto"'))
     assert po.read_text(encoding="utf-8") != text

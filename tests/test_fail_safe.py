@@ -14,11 +14,8 @@ from benchmarks.servers import free_port
 from service import create_app
 from service.catalog_files import interface_catalog
 from service.catalogs import SOURCE_DIGEST, compile_catalog, source_digest
-from service.config import PACKAGE_DIR, REPOSITORY_DIR
-from tests.conftest import SLUG
-
-ARTICLE = PACKAGE_DIR / "content" / "articles" / f"{SLUG}.toml"
-METHODS = "This address only answers these methods: %(methods)s."
+from service.config import REPOSITORY_DIR
+from tests.helpers import ARTICLE_FILE, METHODS_MESSAGE, catalog_entry, interface_po
 
 
 def start_gunicorn(**environ) -> subprocess.CompletedProcess:
@@ -35,17 +32,17 @@ def start_gunicorn(**environ) -> subprocess.CompletedProcess:
 
 def write_article(directory: Path, old: str, new: str) -> Path:
     directory.mkdir()
-    path = directory / ARTICLE.name
-    text = ARTICLE.read_text(encoding="utf-8")
+    path = directory / ARTICLE_FILE.name
+    text = ARTICLE_FILE.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     return path
 
 
 def break_spanish_entry(translations_dir: Path, msgstr: str) -> Path:
-    path = translations_dir / "es" / "LC_MESSAGES" / "messages.po"
+    path = interface_po(translations_dir, "es")
     catalog = polib.pofile(str(path))
-    catalog.find(METHODS).msgstr = msgstr
+    catalog_entry(catalog, METHODS_MESSAGE).msgstr = msgstr
     catalog.save()
     return path
 
@@ -76,7 +73,7 @@ def test_start_up_fails_with_one_line_naming_the_problem(tmp_path, translations_
         environ = {"TRANSLATIONS_DIR": str(translations_copy)}
         expected = f"{path.with_suffix('.mo')}: stale against messages.po"
     elif case == "corrupted mo":
-        mo = translations_copy / "fr" / "LC_MESSAGES" / "messages.mo"
+        mo = interface_po(translations_copy, "fr").with_suffix(".mo")
         mo.write_bytes(b"\xde\x12\x04\x95 truncated")
         environ, expected = (
             {"TRANSLATIONS_DIR": str(translations_copy)},

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from service.config import REPOSITORY_DIR
-from tests.conftest import running_gunicorn
+from tests.helpers import running_gunicorn
 
 SEED = "42"
 EXAMPLES_PER_OPERATION = "30"

@@ -4,7 +4,7 @@ work and bounded memory: only their first items are read, only short ones memoiz
 import tracemalloc
 
 from service.header_values import MAX_ITEMS
-from tests.conftest import SLUG
+from tests.helpers import SLUG
 
 ARTICLE = f"/v1/articles/{SLUG}"
 FILLER = [f"x-{index}" for index in range(MAX_ITEMS * 3)]

@@ -12,11 +12,10 @@ import pytest
 
 from service import create_app
 from service.infobutton import summary_html
-from tests.conftest import SLUG
+from tests.helpers import ICD10CM_OID, SLUG
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-ICD10CM_OID = "2.16.840.1.113883.6.90"
 # (informationRecipient.languageCode.c as a MedlinePlus client sends it, language served)
 RECIPIENT_LANGUAGES = [("en", "en"), ("sp", "es"), ("ar", "ar")]
 
@@ -38,6 +37,13 @@ def one(element, name: str) -> ElementTree.Element:
     return found
 
 
+def text_of(element: ElementTree.Element, name: str) -> str:
+    """The text of the one child element `name`; it must have some."""
+    text = one(element, name).text
+    assert text is not None, name
+    return text
+
+
 def rfc3339(text: str) -> datetime.datetime:
     moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
     assert moment.tzinfo is not None
@@ -51,14 +57,14 @@ def parse_atom(response) -> ElementTree.Element:
     root = ElementTree.fromstring(response.data)  # noqa: S314 (our own response)
     assert root.tag == f"{ATOM}feed"
     assert all(element.tag.startswith(ATOM) for element in root.iter())
-    assert one(root, "id").text.startswith("urn:")
-    assert one(root, "title").text
-    rfc3339(one(root, "updated").text)
-    assert one(one(root, "author"), "name").text
+    assert text_of(root, "id").startswith("urn:")
+    assert text_of(root, "title")
+    rfc3339(text_of(root, "updated"))
+    assert text_of(one(root, "author"), "name")
     for entry in root.findall(f"{ATOM}entry"):
-        assert one(entry, "id").text.startswith("urn:")
-        assert one(entry, "title").text
-        rfc3339(one(entry, "updated").text)
+        assert text_of(entry, "id").startswith("urn:")
+        assert text_of(entry, "title")
+        rfc3339(text_of(entry, "updated"))
         assert [link.get("rel") for link in entry.findall(f"{ATOM}link")] == ["alternate"]
         assert one(entry, "summary").get("type") == "html"
     return root
@@ -69,7 +75,8 @@ class Paragraphs(HTMLParser):
 
     def __init__(self, html: str):
         super().__init__()
-        self.block, self.paragraphs = None, []
+        self.block: dict[str, str | None] | None = None
+        self.paragraphs: list[tuple[dict[str, str | None], str]] = []
         self.feed(html)
         self.close()
 
@@ -109,7 +116,7 @@ def test_atom_feed_walks_up_to_the_nearest_article(client, recipient, language, 
     (entry,) = root.findall(f"{ATOM}entry")
     assert entry.get(XML_LANG) == language
     article = article_in(client, language)
-    assert one(entry, "title").text == article["title"]
+    assert text_of(entry, "title") == article["title"]
     assert one(entry, "title").get("type") == "text"
     link = one(entry, "link")
     assert link.attrib == {
@@ -121,7 +128,7 @@ def test_atom_feed_walks_up_to_the_nearest_article(client, recipient, language, 
     }
     # The link is the article's canonical URL in the feed's language.
     assert client.get(link.get("href")).headers["Content-Location"] == link.get("href")
-    summary = Paragraphs(one(entry, "summary").text)
+    summary = Paragraphs(text_of(entry, "summary"))
     direction = "rtl" if language == "ar" else "ltr"
     assert summary.block == {"lang": language, "dir": direction}
     assert summary.paragraphs == [({}, text) for text in expected_summary(client, language)]
@@ -180,9 +187,9 @@ def test_json_feed_mirrors_medlineplus_connect(client, recipient, language):
     # The same feed as the Atom one, element for element.
     atom = parse_atom(request_feed(client, "L90.62", recipient))
     (atom_entry,) = atom.findall(f"{ATOM}entry")
-    assert one(atom_entry, "summary").text == entry["summary"]["_value"]
-    assert one(atom, "id").text == feed["id"]["_value"]
-    assert one(atom, "subtitle").text == feed["subtitle"]["_value"]
+    assert text_of(atom_entry, "summary") == entry["summary"]["_value"]
+    assert text_of(atom, "id") == feed["id"]["_value"]
+    assert text_of(atom, "subtitle") == feed["subtitle"]["_value"]
 
 
 def test_summaries_escape_html():
@@ -240,7 +247,7 @@ def test_unknown_code_is_a_valid_empty_feed(client, recipient, language, code, s
     root = parse_atom(request_feed(client, code, recipient, system=system))
     assert root.findall(f"{ATOM}entry") == []
     assert root.get(XML_LANG) == language
-    assert code in one(root, "subtitle").text
+    assert code in text_of(root, "subtitle")
     response = request_feed(
         client, code, recipient, system=system, response_type="application/json"
     )
@@ -351,8 +358,8 @@ def test_xml_stays_well_formed_whatever_is_echoed(client):
     )
     terms = [category.get("term") for category in root.findall(f"{ATOM}category")]
     assert terms == ["Z99\ufffd", "\ufffd<&>", "sp"]
-    assert "Z99\ufffd" in one(root, "subtitle").text
-    assert "Z99%01" in one(root, "id").text
+    assert "Z99\ufffd" in text_of(root, "subtitle")
+    assert "Z99%01" in text_of(root, "id")
 
 
 def test_feeds_are_built_once_per_distinct_request(app, client):

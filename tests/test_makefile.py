@@ -9,11 +9,12 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from typing import Any
 
 import pytest
 
 from service.config import REPOSITORY_DIR
-from tests.conftest import SHIPPED_TRANSLATIONS
+from tests.helpers import SHIPPED_TRANSLATIONS
 
 RUN_SETTINGS = ("HOST", "PORT", "WEB_CONCURRENCY", "THREADS")
 LOCK_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)", re.MULTILINE)
@@ -141,7 +142,7 @@ def test_make_test_deps_names_the_command_that_installs_what_is_missing():
     make it stop, printing the one apt-get command; nothing missing, it passes."""
     if shutil.which("dpkg-query") is None:
         pytest.skip("Debian's dpkg-query is not here")
-    as_user = {"user": 65534} if os.geteuid() == 0 else {}
+    as_user: dict[str, Any] = {"user": 65534} if os.geteuid() == 0 else {}
     missing = make("test-deps", "DEBIAN_TEST_PACKAGES=no-such-package-for-the-test", **as_user)
     assert missing.returncode != 0
     assert "sudo apt-get install -y no-such-package-for-the-test" in missing.stderr

@@ -4,7 +4,7 @@ import pytest
 
 from service.headers import JSON
 from service.media_types import FHIR_JSON, JSON_LD, MEDIA_TYPES_BY_KIND, preferred_media_type
-from tests.conftest import SLUG
+from tests.helpers import SLUG
 
 ARTICLE = f"/v1/articles/{SLUG}"
 ARTICLE_TYPES = MEDIA_TYPES_BY_KIND["article"]

@@ -8,7 +8,6 @@ import re
 import signal
 import string
 import subprocess
-import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
@@ -21,7 +20,7 @@ from benchmarks.servers import free_port, running_server
 from service import create_app
 from service.logs import query_for_log
 from service.observability import KNOWN_METHODS, language_label
-from tests.conftest import SLUG, running_gunicorn
+from tests.helpers import SLUG, running_gunicorn, wait_for
 
 SECTION = f"/v1/articles/{SLUG}/sections/pain"
 METRICS_OFF = "metrics are off in process"
@@ -258,13 +257,6 @@ def fill(directory: Path):
     assert os.statvfs(directory).f_bavail == 0
 
 
-def await_condition(condition, seconds: float = 10):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("directory", ["filled while serving", "read-only from the start"])
 def test_a_full_or_read_only_metrics_directory_turns_metrics_off_not_workers(tmp_path, directory):
@@ -294,7 +286,7 @@ def test_a_full_or_read_only_metrics_directory_turns_metrics_off_not_workers(tmp
             workers = server.child_pids()
             return len(workers) == 1 and workers != [first_worker]
 
-        await_condition(replaced)
+        wait_for(replaced, seconds=10)
         worker = server.worker_pid()
         statuses = {server.fetch(SECTION, method=f"X{index:05d}")[0] for index in range(200)}
         assert statuses == {405}

@@ -17,9 +17,9 @@ from service.parameters import (
     positive_whole_number,
     whole_number,
 )
+from tests.helpers import ICD10CM_OID
 
 ARTICLES, LANGUAGES, INFOBUTTON = "/v1/articles", "/v1/languages", "/v1/infobutton"
-ICD10CM_OID = "2.16.840.1.113883.6.90"
 INFOBUTTON_CODE = "mainSearchCriteria.v.c"
 PROBLEM_JSON = "application/problem+json; charset=utf-8"
 

@@ -2,30 +2,16 @@
 
 import json
 
-import polib
 import pytest
 
 from service import create_app
-from tests.conftest import SLUG, article_po, compile_catalogs
-
-PAIN = f"{SLUG}/pain"
-EFFECTIVENESS = f"{SLUG}/effectiveness"
-
-
-def make_partial_spanish(translations_dir):
-    """Spanish with one pain paragraph untranslated and one effectiveness string fuzzy."""
-    catalog = polib.pofile(str(article_po(translations_dir, "es")))
-    pain = [entry for entry in catalog if entry.msgctxt == PAIN]
-    pain[-1].msgstr = ""
-    effectiveness = [entry for entry in catalog if entry.msgctxt == EFFECTIVENESS]
-    effectiveness[0].flags.append("fuzzy")
-    catalog.save()
-    compile_catalogs(translations_dir)
+from tests.helpers import SLUG, compile_catalogs, make_partial_spanish
 
 
 @pytest.fixture
 def partial_client(translations_copy):
     make_partial_spanish(translations_copy)
+    compile_catalogs(translations_copy)
     app = create_app(
         {"TRANSLATIONS_DIR": translations_copy, "TRANSLATION_COMPLETENESS_THRESHOLD": 80}
     )
@@ -99,6 +85,7 @@ def test_below_the_threshold_the_article_is_english_and_the_language_still_offer
     translations_copy,
 ):
     make_partial_spanish(translations_copy)
+    compile_catalogs(translations_copy)
     client = create_app({"TRANSLATIONS_DIR": translations_copy}).test_client()  # 100%
     _, section = body(client, f"/v1/articles/{SLUG}/sections/overview", "es-MX, es;q=0.9")
     assert section["language"] == "en"
@@ -115,6 +102,7 @@ def test_below_the_threshold_the_article_is_english_and_the_language_still_offer
     assert section["language"] == "fr"  # not available in es: the header decides
     assert section["requested_language"] == "es"
     assert "es" in client.get("/readyz").get_json()["languages"]
-    response = client.get("/v1/nope", headers={"Accept-Language": "es"})
-    assert response.get_json()["title"] == "Artículo no encontrado" or response.status_code == 404
-    assert response.get_json()["language"] == "es"  # errors: the interface is complete
+    response = client.get("/v1/articles/nope", headers={"Accept-Language": "es"})
+    assert response.status_code == 404
+    problem = response.get_json()  # errors: the interface catalog is complete
+    assert (problem["title"], problem["language"]) == ("Artículo no encontrado", "es")

@@ -2,6 +2,7 @@
 
 import json
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -10,7 +11,7 @@ from service.encoding import BuildError, build_payload
 from service.headers import JSON, HeaderPolicy
 from service.validation import serialize
 
-SECTION = {
+SECTION: dict[str, Any] = {
     "language": "en",
     "direction": "ltr",
     "article": "laser-treatment-for-stretch-marks",

@@ -17,19 +17,18 @@ from benchmarks.nginx import NGINX, NGINX_MISSING, running_nginx
 from service import create_app, reload_store
 from service.catalogs import Completeness
 from service.cli import create_cli_app
-from service.config import PACKAGE_DIR
-from tests.conftest import (
+from tests.helpers import (
+    SHIPPED_CONTENT,
     SHIPPED_TRANSLATIONS,
     SLUG,
+    TRANSLATED_LANGUAGES,
     article_po,
     compile_catalogs,
     interface_po,
     running_gunicorn,
+    wait_for,
 )
-from tests.test_catalogs import SHIPPED
-from tests.test_reload import wait_for
 
-SHIPPED_CONTENT = PACKAGE_DIR / "content" / "articles"
 SECOND = "sun-protection-after-treatment"
 SECOND_ARTICLE = f'''slug = "{SECOND}"
 title = "Sun Protection After Treatment"
@@ -132,7 +131,7 @@ def test_a_new_english_only_article_changes_nothing_for_the_first(tree, shipped_
     content, _ = tree
     add_second_article(content)
     client = app_for(tree).test_client()
-    for tag in SHIPPED:
+    for tag in TRANSLATED_LANGUAGES:
         for path in first_article_resources():
             for accept in ("application/json", "application/ld+json", "application/fhir+json"):
                 if accept != "application/json" and path.endswith(("sections", "pain")):
@@ -165,7 +164,7 @@ def test_a_new_english_only_article_changes_nothing_for_the_first(tree, shipped_
 def test_update_makes_honest_empty_catalogs_for_a_new_article(tree):
     content, translations = tree
     add_second_article(content)
-    for tag in SHIPPED:
+    for tag in TRANSLATED_LANGUAGES:
         catalog = polib.pofile(str(article_po(translations, tag.replace("-", "_"), SECOND)))
         assert len(catalog) == 5
         assert not catalog.translated_entries()
@@ -320,7 +319,7 @@ def test_status_filters_by_language_and_article(tree):
     add_second_article(content)
     translate_second(translations, "fr", FRENCH, **{"X-Translated-By": "Test"})
     rows = translate("status", "--article", SECOND).output.splitlines()
-    assert [row.split()[:2] for row in rows[1:9]] == [[SECOND, tag] for tag in SHIPPED]
+    assert [row.split()[:2] for row in rows[1:9]] == [[SECOND, tag] for tag in TRANSLATED_LANGUAGES]
     french = next(row for row in rows if row.split()[1] == "fr")
     assert french.split()[2:6] == ["5", "0", "0", "100.0%"]
     rows = translate("status", "--lang", "fr").output.splitlines()
@@ -363,7 +362,7 @@ def test_the_migration_keeps_every_translation_and_its_provenance(tmp_path, monk
         }
 
     before = {}
-    for tag in SHIPPED:
+    for tag in TRANSLATED_LANGUAGES:
         path = interface_po(old, tag.replace("-", "_"))
         before[tag] = (entries([path]), polib.pofile(str(path)).metadata)
         assert {key[:2] for key in before[tag][0]} == template_keys  # 100% before
@@ -372,7 +371,7 @@ def test_the_migration_keeps_every_translation_and_its_provenance(tmp_path, monk
         result = translate(command)
         assert result.exit_code == 0, result.output
     store = create_app({"TRANSLATIONS_DIR": translations}).extensions["payload_store"]
-    for tag in SHIPPED:
+    for tag in TRANSLATED_LANGUAGES:
         babel_name = tag.replace("-", "_")
         paths = [interface_po(translations, babel_name), article_po(translations, babel_name)]
         assert entries(paths) == before[tag][0], tag  # every msgstr kept

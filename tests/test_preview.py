@@ -1,9 +1,7 @@
 """The translators' preview pages, through the Flask test client: content, labels, safety."""
 
 import json
-import shutil
 
-import polib
 import pytest
 from markupsafe import escape
 
@@ -11,55 +9,15 @@ from service import create_app
 from service.config import REPOSITORY_DIR, ConfigError, from_environment
 from service.localization import DISCLAIMER
 from service.openapi import render_document
-from service.preview import CONTENT_SECURITY_POLICY
-from tests.conftest import SECTION_IDS, SLUG, article_po, compile_catalogs
+from tests.helpers import (
+    MARKUP_SLUG,
+    MARKUP_TRANSLATION,
+    SECTION_IDS,
+    SLUG,
+    make_preview_content,
+)
 
-SHIPPED_CONTENT = from_environment({})["CONTENT_DIR"]
 PREVIEW = f"/preview/{SLUG}"
-MARKUP_SLUG = "markup-check"
-SCRIPT = '<script>document.title = "script ran"</script>'
-MARKUP_ARTICLE = f"""\
-slug = "{MARKUP_SLUG}"
-title = "Markup check"
-
-[metadata]
-clinical_review = "not_reviewed"
-codes = []
-
-[[sections]]
-id = "overview"
-paragraphs = ['English text with {SCRIPT} in it.']
-"""
-MARKUP_TRANSLATION = f"Texto en español con {SCRIPT} dentro."
-
-
-def make_preview_content(content_dir, translations_dir):
-    """Shipped content plus a markup article; Spanish partly translated (see the asserts).
-
-    Spanish: the pain section's last paragraph untranslated, the effectiveness
-    paragraph fuzzy, and a msgstr carrying a <script> (allowed by the catalog checks
-    only because its English source carries the same markup).
-    """
-    shutil.copytree(SHIPPED_CONTENT, content_dir)
-    (content_dir / f"{MARKUP_SLUG}.toml").write_text(MARKUP_ARTICLE, encoding="utf-8")
-    catalog = polib.pofile(str(article_po(translations_dir, "es")))
-    [*_, untranslated] = [entry for entry in catalog if entry.msgctxt == f"{SLUG}/pain"]
-    untranslated.msgstr = ""
-    [*_, fuzzy] = [entry for entry in catalog if entry.msgctxt == f"{SLUG}/effectiveness"]
-    fuzzy.flags.append("fuzzy")
-    catalog.save()
-    markup = polib.POFile()
-    markup.metadata = dict(catalog.metadata)
-    markup.append(
-        polib.POEntry(
-            msgctxt=f"{MARKUP_SLUG}/overview",
-            msgid=f"English text with {SCRIPT} in it.",
-            msgstr=MARKUP_TRANSLATION,
-        )
-    )
-    markup.save(str(article_po(translations_dir, "es", MARKUP_SLUG)))
-    compile_catalogs(translations_dir)
-    return untranslated.msgid, fuzzy.msgid
 
 
 @pytest.fixture(scope="module")
@@ -208,9 +166,12 @@ def test_script_in_a_msgstr_is_shown_as_text(partial):
 
 def test_pages_are_locked_down_by_csp(preview_client):
     response = preview_client.get(f"{PREVIEW}?lang=ar")
-    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
-    assert "default-src 'none'" in CONTENT_SECURITY_POLICY
-    assert "script-src" not in CONTENT_SECURITY_POLICY  # default-src 'none' forbids scripts
+    policy = response.headers["Content-Security-Policy"]
+    directives = dict(directive.split(" ", 1) for directive in policy.split("; "))
+    assert directives["default-src"] == "'none'"  # so no script of any origin runs
+    assert "script-src" not in directives
+    assert directives["style-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     html = response.get_data(as_text=True)
@@ -221,7 +182,7 @@ def test_pages_are_locked_down_by_csp(preview_client):
     with preview_client.get("/preview/static/preview.css") as stylesheet:
         assert stylesheet.status_code == 200
         assert stylesheet.content_type == "text/css; charset=utf-8"
-        assert stylesheet.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+        assert stylesheet.headers["Content-Security-Policy"] == policy
         assert b"@import" not in stylesheet.data
         assert b"url(" not in stylesheet.data
 

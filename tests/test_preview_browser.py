@@ -13,8 +13,14 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from service.config import REPOSITORY_DIR
-from tests.conftest import SHIPPED_TRANSLATIONS, SLUG, running_gunicorn
-from tests.test_preview import MARKUP_SLUG, SCRIPT, make_preview_content
+from tests.helpers import (
+    MARKUP_SLUG,
+    SCRIPT,
+    SHIPPED_TRANSLATIONS,
+    SLUG,
+    make_preview_content,
+    running_gunicorn,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -76,7 +82,8 @@ class Visit:
         self.context = browser.new_context(
             bypass_csp=bypass_csp, viewport={"width": 1280, "height": 900}
         )
-        self.requests, self.errors = [], []
+        self.requests: list[str] = []
+        self.errors: list[str] = []
         self.context.on("request", lambda request: self.requests.append(request.url))
         # Nothing may leave loopback; anything that tries is recorded above, then refused.
         self.context.route(lambda url: not LOOPBACK.match(url), lambda route: route.abort())

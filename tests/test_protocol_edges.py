@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.conftest import running_gunicorn
+from tests.helpers import running_gunicorn
 
 PROBLEM_JSON = b"content-type: application/problem+json; charset=utf-8"
 

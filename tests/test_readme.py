@@ -24,7 +24,7 @@ import pytest
 
 from service.config import REPOSITORY_DIR
 from service.readme import with_generated_passages
-from tests.conftest import running_gunicorn
+from tests.helpers import running_gunicorn
 
 README = REPOSITORY_DIR / "README.md"
 TOUR_HEADING = "## API tour"
@@ -48,7 +48,8 @@ def tour_blocks(text: str) -> list[tuple[int, list[str]]]:
     lines = text.splitlines()
     start = lines.index(TOUR_HEADING)
     end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("## "))
-    blocks, current = [], None
+    blocks: list[tuple[int, list[str]]] = []
+    current: tuple[int, list[str]] | None = None
     for number in range(start, end):
         line = lines[number]
         if current is None and line == "```sh":
@@ -108,7 +109,11 @@ def check_output(example: Example, output: str) -> list[str]:
         status_line, *header_lines = head.split("\n")
         if status_line != shown[0]:
             problems.append(f"status line {status_line!r}, shown {shown[0]!r}")
-        headers = [HEADER_LINE.fullmatch(line).groups() for line in header_lines]
+        headers = []
+        for line in header_lines:
+            match = HEADER_LINE.fullmatch(line)
+            assert match, f"not a header line: {line!r}"
+            headers.append(match.groups())
         shown = shown[1:]
         while shown and (header := HEADER_LINE.fullmatch(shown[0])):
             name, value_shown = header.groups()
@@ -148,7 +153,7 @@ def test_every_curl_example_in_the_tour_answers_as_shown(tmp_path):
     curl_home.mkdir()
     # Bounded: every curl gives up after 10 s; no ~/.curlrc changes what runs.
     (curl_home / ".curlrc").write_text("max-time = 10\n")
-    failures = []
+    failures: list[str] = []
     with running_gunicorn(tmp_path) as server:
         origin = server.base_url.removeprefix("http://")
         for first_line, lines in blocks:

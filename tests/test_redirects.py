@@ -4,7 +4,7 @@ whatever the Host header says, no HTML page, the headers every response carries.
 import pytest
 
 from service import create_app
-from tests.conftest import SLUG
+from tests.helpers import SLUG
 
 # Well-formed hosts that are not ours: a redirect must not name them.
 HOSTILE_HOSTS = ["evil.example", "evil.example:8000", "[::1]", ""]
@@ -52,15 +52,18 @@ def test_a_malformed_host_is_refused_before_any_redirect(preview_client, host):
 
 
 @pytest.mark.parametrize(
-    "path", ["//evil.example/v1//articles", "//v1//articles", "/\\/v1//articles"]
+    ("path", "location"),
+    [
+        ("//evil.example/v1//articles", None),  # not one of our paths: a 404
+        ("//v1//articles", "/v1/articles"),
+        ("/\\/v1//articles", None),
+    ],
 )
-def test_a_location_never_names_another_host(client, path):
+def test_a_location_never_names_another_host(client, path, location):
     """A Location starting with // (or /\\) is another host to a browser."""
     response = client.get("/", environ_overrides={"PATH_INFO": path})
-    assert response.status_code in (308, 404)
-    location = response.headers.get("Location", "/")
-    assert location.startswith("/")
-    assert not location.startswith(("//", "/\\"))
+    assert response.status_code == (404 if location is None else 308)
+    assert response.headers.get("Location") == location
 
 
 def test_a_raw_query_is_escaped_not_reinterpreted(client):

@@ -7,13 +7,19 @@ from xml.etree import ElementTree
 
 import pytest
 from fhir.resources.R4B.composition import Composition
+from fhir.resources.R4B.narrative import Narrative
 from pyld import jsonld
 
 from service import create_app, payloads
 from service.payloads import ALTERNATE_REPRESENTATIONS
 from service.representations import DATA_ABSENT_REASON, XHTML_NAMESPACE
-from tests.conftest import SECTION_IDS, SLUG
-from tests.test_partial_translations import make_partial_spanish
+from tests.helpers import (
+    ARTICLE_FILE,
+    SECTION_IDS,
+    SLUG,
+    compile_catalogs,
+    make_partial_spanish,
+)
 
 ARTICLE = f"/v1/articles/{SLUG}"
 LANGUAGES = ("en", "es", "ar", "zh-Hans")
@@ -34,7 +40,7 @@ def load_schema_org_context(url, options=None):
 
 def expand(document: dict) -> dict:
     """The one node of the expanded document; fail on any term the context does not know."""
-    dropped = []
+    dropped: list[str] = []
     expanded = jsonld.expand(
         document,
         {"documentLoader": load_schema_org_context, "base": BASE},
@@ -100,19 +106,22 @@ def test_json_ld_expands_to_a_schema_org_medical_web_page(client, language):
     assert SCHEMA + "reviewedBy" not in page
 
 
-def narrative(div: str) -> ElementTree.Element:
-    element = ElementTree.fromstring(div)  # noqa: S314 (our own output, in a test)
+def narrative(text: Narrative | None) -> ElementTree.Element:
+    """A FHIR narrative's XHTML div, parsed."""
+    assert text is not None
+    assert text.div is not None
+    element = ElementTree.fromstring(text.div)  # noqa: S314 (our own output, in a test)
     assert element.tag == f"{{{XHTML_NAMESPACE}}}div"
     return element
 
 
-def language_of(element: ElementTree.Element) -> str:
+def language_of(element: ElementTree.Element) -> str | None:
     xml_lang = element.get("{http://www.w3.org/XML/1998/namespace}lang")
     assert element.get("lang") == xml_lang
     return xml_lang
 
 
-def paragraphs(element: ElementTree.Element) -> list[str]:
+def paragraphs(element: ElementTree.Element) -> list[str | None]:
     return [paragraph.text for paragraph in element.iter(f"{{{XHTML_NAMESPACE}}}p")]
 
 
@@ -130,10 +139,13 @@ def test_fhir_is_a_valid_r4b_composition_with_one_section_per_article_section(cl
     assert composition.type.text
     # FHIR requires a date and an author; the source states neither: data-absent-reason.
     assert composition.date is None
-    assert [extension.url for extension in composition.date__ext.extension] == [DATA_ABSENT_REASON]
-    assert [author.extension[0].valueCode for author in composition.author] == ["unknown"]
+    assert composition.date__ext is not None
+    absent = composition.date__ext.extension or []
+    assert [extension.url for extension in absent] == [DATA_ABSENT_REASON]
+    author_extensions = [author.extension or [] for author in composition.author]
+    assert [extension.valueCode for extension, *_ in author_extensions] == ["unknown"]
     assert composition.attester is None
-    summary = narrative(composition.text.div)
+    summary = narrative(composition.text)
     assert language_of(summary) == language
     assert article["disclaimer"]["text"] in paragraphs(summary)
     assert article["clinical_review"]["summary"] in paragraphs(summary)
@@ -141,10 +153,11 @@ def test_fhir_is_a_valid_r4b_composition_with_one_section_per_article_section(cl
     if language != "en":  # the attribution is only in English, and says so
         assert (language_of(attribution), attribution.get("dir")) == ("en", "ltr")
 
-    assert len(composition.section) == len(SECTION_IDS)
-    for fhir_section, section in zip(composition.section, article["sections"], strict=True):
+    fhir_sections = composition.section or []
+    assert len(fhir_sections) == len(SECTION_IDS)
+    for fhir_section, section in zip(fhir_sections, article["sections"], strict=True):
         assert fhir_section.title == section["heading"]
-        div = narrative(fhir_section.text.div)
+        div = narrative(fhir_section.text)
         assert language_of(div) == section["language"]
         assert div.get("dir") == section["direction"]
         assert paragraphs(div) == section["paragraphs"]
@@ -152,6 +165,7 @@ def test_fhir_is_a_valid_r4b_composition_with_one_section_per_article_section(cl
 
 def test_an_untranslated_section_says_it_is_english_in_every_representation(translations_copy):
     make_partial_spanish(translations_copy)
+    compile_catalogs(translations_copy)
     app = create_app(
         {"TRANSLATIONS_DIR": translations_copy, "TRANSLATION_COMPLETENESS_THRESHOLD": 80}
     )
@@ -171,14 +185,14 @@ def test_an_untranslated_section_says_it_is_english_in_every_representation(tran
     assert response.headers["Content-Language"] == "es, en"
     composition = Composition.model_validate_json(response.data)
     section_languages = [
-        language_of(narrative(section.text.div)) for section in composition.section
+        language_of(narrative(section.text)) for section in composition.section or []
     ]
     assert section_languages == list(expected.values())
 
 
 def test_known_dates_licence_and_review_are_stated(tmp_path):
     """An article the source dates, licenses and had reviewed says so in both."""
-    content = (Path(__file__).parents[1] / "service/content/articles" / f"{SLUG}.toml").read_text()
+    content = ARTICLE_FILE.read_text(encoding="utf-8")
     reviewed = content.replace(
         'clinical_review = "not_reviewed"',
         'clinical_review = "reviewed"\nreviewed_by = "Dr A. Example"\n'
@@ -200,7 +214,8 @@ def test_known_dates_licence_and_review_are_stated(tmp_path):
 
     composition = Composition.model_validate_json(fetch(client, "application/fhir+json", "en").data)
     assert composition.date == datetime.date(2026, 2, 1)
-    (attester,) = composition.attester
+    (attester,) = composition.attester or []
+    assert attester.party is not None
     assert (attester.mode, attester.party.display) == ("professional", "Dr A. Example")
     assert attester.time == datetime.date(2026, 3, 1)
 

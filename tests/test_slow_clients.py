@@ -17,17 +17,17 @@ from dataclasses import dataclass
 import pytest
 
 from service.config import REPOSITORY_DIR
-from tests.conftest import running_gunicorn
+from tests.helpers import running_gunicorn, wait_for
 
 HEALTH_CHECK = b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
 REQUEST_HEAD = b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\n\r\n"
 # The largest response (about 60 KB): 80 of them overflow loopback's 4 MB send buffer.
 PIPELINED = b"GET /openapi.yaml HTTP/1.1\r\nHost: localhost\r\n\r\n" * 80
 SLOW_BODY_HEAD = b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n\r\n"
-ATTACK_SECONDS = 1.5
+ATTACK_SECONDS = 1.5  # how long the probes run while the connections are held
 P99_LIMIT = 0.5
 HEALTH_CHECK_TIMEOUT = 2.0
-TRICKLE_INTERVAL = 0.5
+TRICKLE_INTERVAL = 0.5  # a slowloris's pace: the waiting is the attack
 
 
 def shipped_defaults() -> tuple[int, int]:
@@ -66,14 +66,10 @@ ATTACKS = {
 }
 
 
-def port_of(server) -> int:
-    return int(server.base_url.rsplit(":", 1)[1])
-
-
 @contextlib.contextmanager
 def attacking(port: int, attack: Attack, count: int) -> Iterator[None]:
     """Hold `count` connections of one kind open (trickling in a thread) until exit."""
-    connections = []
+    connections: list[socket.socket] = []
     stop = threading.Event()
 
     def trickle():
@@ -137,16 +133,15 @@ def server(tmp_path_factory):
     with running_gunicorn(
         tmp_path_factory.mktemp("slow-clients"), WEB_CONCURRENCY=str(WORKERS), THREADS=str(THREADS)
     ) as running:
-        booted = time.monotonic() + 10
-        while len(running.child_pids()) < WORKERS and time.monotonic() < booted:
-            time.sleep(0.05)  # /readyz answered from the first worker; await the others
+        # /readyz answered from the first worker; the others boot on.
+        wait_for(lambda: len(running.child_pids()) == WORKERS, seconds=10)
         yield running
 
 
 @pytest.mark.timeout(20)
 @pytest.mark.parametrize("kind", ATTACKS)
 def test_health_checks_stay_fast_while_slow_clients_hold_connections(server, kind):
-    port = port_of(server)
+    port = server.port
     workers = sorted(server.child_pids())
     with attacking(port, ATTACKS[kind], ATTACKERS):
         latencies = latencies_during(port, ATTACK_SECONDS)
@@ -167,7 +162,7 @@ def test_running_out_of_descriptors_sheds_connections_not_the_worker(tmp_path):
     with running_gunicorn(
         tmp_path, preexec_fn=limit_descriptors(40), WEB_CONCURRENCY="1"
     ) as server:
-        port = port_of(server)
+        port = server.port
         worker = server.worker_pid()
         with attacking(port, ATTACKS["idle"], 60):
             during = health_check_seconds(port)

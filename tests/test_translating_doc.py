@@ -9,16 +9,24 @@ import polib
 import pytest
 
 from service.cli import create_cli_app
-from service.config import PACKAGE_DIR, REPOSITORY_DIR
-from tests.conftest import SHIPPED_TRANSLATIONS, running_gunicorn
+from service.config import REPOSITORY_DIR
+from tests.helpers import (
+    METHODS_MESSAGE,
+    SHIPPED_CONTENT,
+    SHIPPED_TRANSLATIONS,
+    catalog_entry,
+    interface_po,
+    running_gunicorn,
+)
 
 GUIDE = (REPOSITORY_DIR / "TRANSLATING.md").read_text(encoding="utf-8")
-METHODS = "This address only answers these methods: %(methods)s."
 
 
 def blocks(language: str) -> list[str]:
     """The text of every fenced block of the guide whose info string is `language`."""
-    found, current, info = [], None, ""
+    found: list[str] = []
+    current: list[str] | None = None
+    info = ""
     for line in GUIDE.splitlines():
         if current is None and line.startswith("```"):
             current, info = [], line[3:].strip()
@@ -40,7 +48,7 @@ def commands(block: str) -> list[str]:
 def copies(tmp_path, monkeypatch):
     """Writable copies of the content and catalogs, which the commands are aimed at."""
     content, translations = tmp_path / "articles", tmp_path / "translations"
-    shutil.copytree(PACKAGE_DIR / "content" / "articles", content)
+    shutil.copytree(SHIPPED_CONTENT, content)
     shutil.copytree(SHIPPED_TRANSLATIONS, translations)
     environ = {"CONTENT_DIR": str(content), "TRANSLATIONS_DIR": str(translations)}
     for name, value in environ.items():
@@ -88,11 +96,9 @@ def test_the_guide_s_curl_commands_answer(tmp_path):
 
 
 def test_the_check_example_is_what_check_prints(copies):
-    path = copies / "es" / "LC_MESSAGES" / "messages.po"
-    catalog = polib.pofile(str(path))
-    catalog.find(METHODS).msgstr = catalog.find(METHODS).msgstr.replace(
-        "%(methods)s", "%(metodos)s"
-    )
+    catalog = polib.pofile(str(interface_po(copies, "es")))
+    entry = catalog_entry(catalog, METHODS_MESSAGE)
+    entry.msgstr = entry.msgstr.replace("%(methods)s", "%(metodos)s")
     catalog.save()
     result = create_cli_app().test_cli_runner().invoke(args=["translate", "check"])
     printed = [

@@ -47,7 +47,7 @@ def code_selection(args: MultiDict) -> ArticleSelection | None:
     if CODE_PARAMETER not in args and SYSTEM_PARAMETER not in args:
         return None
     query = read_code_query(args, CODE_PARAMETER, SYSTEM_PARAMETER)
-    parameters = ((CODE_PARAMETER, query.code),)
+    parameters: tuple[tuple[str, str], ...] = ((CODE_PARAMETER, query.code),)
     if query.system:
         parameters += ((SYSTEM_PARAMETER, query.system),)
     return ArticleSelection(current_store().codes.search(query), parameters)

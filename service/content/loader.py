@@ -15,7 +15,15 @@ from marshmallow import (
 
 from service.codes import ICD10CM, icd10cm_key
 from service.config import StartupError
-from service.content.model import CODE_SYSTEMS, Article, MedicalCode, Metadata, Section
+from service.content.model import (
+    CODE_SYSTEMS,
+    Article,
+    MedicalCode,
+    Metadata,
+    Paragraph,
+    Section,
+    Span,
+)
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="must be lowercase words joined by -")
 REVIEW_STATUSES = ("not_reviewed", "reviewed")
@@ -83,7 +91,10 @@ class SectionFileSchema(_Strict):
 
     @post_load
     def build(self, data, **_):
-        return Section(**{**data, "paragraphs": tuple(data["paragraphs"])})
+        paragraphs = tuple(data["paragraphs"])
+        # Plain text, not Markdown: each paragraph is one unmarked span, its own msgid.
+        blocks = tuple(Paragraph(text, (Span(text),)) for text in paragraphs)
+        return Section(**{**data, "paragraphs": paragraphs, "blocks": blocks})
 
 
 class ArticleFileSchema(_Strict):

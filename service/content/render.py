@@ -1,0 +1,159 @@
+"""Render a section's block tree: plain text per text unit, JSON-ready blocks, HTML.
+
+Internal links (`article:slug#section`) become URLs only here, through the caller's
+`link_url(slug, section_id or None)`, so the tree itself never depends on where or in
+which language the linked article is served.
+
+JSON form (one dict per block):
+    {"type": "paragraph", "text": [span, ...]}
+    {"type": "list", "ordered": bool, "items": [item, ...]}
+        item: {"text": [span, ...]}, plus "ordered" and "items" when it has a nested list
+    {"type": "quote", "blocks": [block, ...]}
+    {"type": "callout", "kind": "note|tip|important|warning|caution", "blocks": [...]}
+    span: {"text": str}, plus "marks": ["emphasis", "strong"] when marked, "href" when
+        a link; an internal link also has "article" (slug) and "section" (id or null).
+"""
+
+from collections.abc import Callable
+from html import escape
+from itertools import groupby
+
+from service.content.inline import internal_target
+from service.content.model import (
+    Block,
+    Inline,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Quote,
+    Span,
+    text_units,
+)
+
+LinkUrl = Callable[[str, str | None], str]  # (article slug, section id or None) -> URL
+HTML_TAG_OF_MARK = {"emphasis": "em", "strong": "strong"}
+
+
+def unit_texts(blocks: tuple[Block, ...]) -> tuple[str, ...]:
+    """Plain text of each text unit: a section's v1 `paragraphs`."""
+    return tuple(unit.text for unit in text_units(blocks))
+
+
+def _href(href: str, link_url: LinkUrl) -> str:
+    target = internal_target(href)
+    return link_url(*target) if target else href
+
+
+def _span_json(span: Span, link_url: LinkUrl) -> dict:
+    data: dict = {"text": span.text}
+    if span.marks:
+        data["marks"] = list(span.marks)
+    if span.href:
+        data["href"] = _href(span.href, link_url)
+        target = internal_target(span.href)
+        if target:
+            data["article"], data["section"] = target
+    return data
+
+
+def _spans_json(spans: Inline, link_url: LinkUrl) -> list[dict]:
+    return [_span_json(span, link_url) for span in spans]
+
+
+def _item_json(item: ListItem, link_url: LinkUrl) -> dict:
+    data: dict = {"text": _spans_json(item.spans, link_url)}
+    if item.children:
+        data["ordered"] = item.children_ordered
+        data["items"] = [_item_json(child, link_url) for child in item.children]
+    return data
+
+
+def blocks_json(blocks: tuple[Block, ...], link_url: LinkUrl) -> list[dict]:
+    """The blocks as JSON-ready dicts (the form in this module's docstring)."""
+    result = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            result.append({"type": "paragraph", "text": _spans_json(block.spans, link_url)})
+        elif isinstance(block, ListBlock):
+            items = [_item_json(item, link_url) for item in block.items]
+            result.append({"type": "list", "ordered": block.ordered, "items": items})
+        elif isinstance(block, Quote):
+            result.append({"type": "quote", "blocks": blocks_json(block.blocks, link_url)})
+        else:
+            result.append(
+                {
+                    "type": "callout",
+                    "kind": block.kind,
+                    "blocks": blocks_json(block.blocks, link_url),
+                }
+            )
+    return result
+
+
+def _inline_html(spans: Inline, link_url: LinkUrl) -> str:
+    parts = []
+    for href, linked in groupby(spans, key=lambda span: span.href):
+        text = ""
+        for span in linked:
+            opening = "".join(f"<{HTML_TAG_OF_MARK[mark]}>" for mark in span.marks)
+            closing = "".join(f"</{HTML_TAG_OF_MARK[mark]}>" for mark in reversed(span.marks))
+            text += f"{opening}{escape(span.text)}{closing}"
+        parts.append(f'<a href="{escape(_href(href, link_url))}">{text}</a>' if href else text)
+    return "".join(parts)
+
+
+def _list_html(ordered: bool, items: tuple[ListItem, ...], link_url: LinkUrl) -> str:
+    tag = "ol" if ordered else "ul"
+    inner = "".join(
+        f"<li>{_inline_html(item.spans, link_url)}"
+        + (_list_html(item.children_ordered, item.children, link_url) if item.children else "")
+        + "</li>"
+        for item in items
+    )
+    return f"<{tag}>{inner}</{tag}>"
+
+
+def _blocks_html(
+    blocks: tuple[Block, ...], link_url: LinkUrl, callout_label: Callable[[str], str] | None
+) -> str:
+    parts = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            parts.append(f"<p>{_inline_html(block.spans, link_url)}</p>")
+        elif isinstance(block, ListBlock):
+            parts.append(_list_html(block.ordered, block.items, link_url))
+        elif isinstance(block, Quote):
+            parts.append(
+                f"<blockquote>{_blocks_html(block.blocks, link_url, callout_label)}</blockquote>"
+            )
+        else:
+            label = (
+                f'<p class="callout-label">{escape(callout_label(block.kind))}</p>'
+                if callout_label
+                else ""
+            )
+            inner = _blocks_html(block.blocks, link_url, callout_label)
+            parts.append(
+                f'<aside class="callout callout-{escape(block.kind)}">{label}{inner}</aside>'
+            )
+    return "".join(parts)
+
+
+def section_html(
+    heading: str | None,
+    blocks: tuple[Block, ...],
+    *,
+    language: str,
+    direction: str,
+    link_url: LinkUrl,
+    callout_label: Callable[[str], str] | None = None,
+) -> str:
+    """A sanitized HTML fragment of one section: `<section lang dir>`, `<h2>` when it has a
+    heading, then its blocks. Every text and attribute is escaped: only the tags written
+    here can appear. callout_label(kind) gives a call-out's visible label, localized by
+    the caller; without it a call-out is marked by its class only."""
+    heading_html = f"<h2>{escape(heading)}</h2>" if heading else ""
+    return (
+        f'<section lang="{escape(language)}" dir="{escape(direction)}">'
+        f"{heading_html}{_blocks_html(blocks, link_url, callout_label)}</section>"
+    )

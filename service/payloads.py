@@ -230,7 +230,9 @@ class PayloadStore:
         coding (None when there is none)."""
         if requested and requested.lower() != payload.language.lower():
             coding = codings.coding_for(payload.gzip is not None)
-            return coding and self._with_requested_language(payload, requested, coding)
+            if coding is None:
+                return None
+            return self._with_requested_language(payload, requested, coding)
         return payload.encoded(codings)
 
     def public_url(self, path: str) -> str:

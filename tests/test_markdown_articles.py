@@ -1,6 +1,7 @@
 """Markdown articles: parsed into blocks, refused with file and line, translated with their
 markup, rendered as plain text, JSON and escaped HTML."""
 
+import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from service.content.model import (
 )
 from service.content.render import blocks_json, section_html, unit_texts
 from service.content.translation import translate_blocks
-from tests.conftest import SHIPPED_TRANSLATIONS, SLUG
+from tests.helpers import SHIPPED_TRANSLATIONS, SLUG
 
 DATA = Path(__file__).parent / "data"
 EVERY_CONSTRUCT = DATA / "every-construct.md"
@@ -147,6 +148,7 @@ def test_every_construct_tree(every_construct):
     assert not steps.items[1].children_ordered
     assert steps.items[2].spans[1] == Span("both", ("emphasis", "strong"))
     assert isinstance(quote, Quote)
+    assert isinstance(quote.blocks[0], Paragraph)
     assert quote.blocks[0].spans[1] == Span('"It faded in a year."', ("emphasis",))
     assert isinstance(callout, Callout)
     assert callout.kind == "warning"
@@ -356,7 +358,7 @@ def test_callout_html_with_a_localized_label(every_construct):
         language="fr",
         direction="ltr",
         link_url=link_url,
-        callout_label={"warning": "Attention"}.get,
+        callout_label=lambda kind: {"warning": "Attention"}[kind],
     )
     events = Events(fragment).events
     assert events[0] == ("start", "section", {"lang": "fr", "dir": "ltr"})
@@ -611,7 +613,7 @@ def test_front_matter_errors_name_file_and_line(front_matter, line, message):
 def test_front_matter_dates_are_loaded():
     text = FRONT_MATTER.replace("codes: []\n", "codes: []\npublished: 2024-02-29\n")
     article = parse_markdown_article(f"{text}Text.\n".encode(), SAMPLE)
-    assert article.metadata.published.isoformat() == "2024-02-29"
+    assert article.metadata.published == datetime.date(2024, 2, 29)
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ import pytest
 
 from service.content.importer import markdown_from_plain_text
 from service.content.markdown import parse_markdown_article
-from tests.conftest import SECTION_IDS, SEED, SLUG
+from tests.helpers import SECTION_IDS, SEED, SLUG
 
 SEED_SECTION_IDS = {
     'What Does "Sewing Up" Mean?': "sewing-up",

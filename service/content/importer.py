@@ -62,7 +62,7 @@ def markdown_from_plain_text(
     title_index = next((index for index, line in enumerate(lines) if line.strip()), None)
     if title_index is None:
         raise ValueError("the text is empty: its first line is the article's title")
-    front_matter = {
+    front_matter: dict[str, object] = {
         "slug": slug,
         "title": lines[title_index].strip(),
         "attribution": None,

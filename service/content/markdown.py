@@ -72,7 +72,10 @@ BLOCK_NAMES = {
 }
 
 
-class _FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _FrontMatterLoader(_SafeLoader):  # type: ignore[valid-type,misc]
     """Safe YAML (libyaml's when present: two thirds of a file's parse time otherwise)
     that keeps dates as strings, so the schema, not YAML, validates them and a date such
     as 2024-13-01 is one clear error rather than a crash."""
@@ -142,7 +145,7 @@ class _ArticleFile:
         return self.error(self.line_of(node), f"{what}{where} not supported")
 
     def blocks(self, nodes: list[SyntaxTreeNode], *, in_quote: bool = False) -> list[Block]:
-        blocks = []
+        blocks: list[Block] = []
         for node in nodes:
             if node.type == "paragraph":
                 blocks.append(Paragraph(*self.text_unit(node.children[0], self.line_of(node))))
@@ -160,7 +163,7 @@ class _ArticleFile:
             raise self.error(self.line_of(node), "an ordered list starts at 1")
         items = []
         for item in node.children:
-            first, *rest = item.children or [None]
+            first, *rest = item.children or [None]  # type: ignore[list-item]
             if first is None or first.type != "paragraph":
                 raise self.error(self.line_of(item), "a list item starts with its text")
             sublist = rest.pop(0) if rest and rest[0].type.endswith("_list") else None
@@ -186,7 +189,7 @@ class _ArticleFile:
             if first is not None and first.type == "paragraph"
             else None
         )
-        if not marker:
+        if first is None or not marker:
             blocks = self.blocks(node.children, in_quote=True)
             if not blocks:
                 raise self.error(line, "empty quote")
@@ -229,12 +232,14 @@ class _ArticleFile:
         if len(spans) != 1 or spans[0].marks or spans[0].href:
             raise self.error(line, "a heading is plain text: no emphasis or links")
         section_id = explicit[1] if explicit else heading_slug(spans[0].text)
-        if not SLUG.regex.fullmatch(section_id):
+        try:
+            SLUG(section_id)
+        except ValidationError:
             raise self.error(
                 line,
                 f"section id {section_id!r} must be lowercase words joined by -: "
                 "give one as ## Heading {#section-id}",
-            )
+            ) from None
         return section_id, spans[0].text
 
 
@@ -328,7 +333,8 @@ def _sections(article_file: _ArticleFile, nodes: list[SyntaxTreeNode], notes: Ma
         groups.pop(0)  # no text before the first heading: no overview section
     if not groups:
         raise article_file.error(article_file.body_first_line, "no text: an article has sections")
-    sections, lines = [], {}
+    sections: list[Section] = []
+    lines: dict[str, int] = {}
     for heading_node, nodes_of_section in groups:
         if heading_node:
             line = article_file.line_of(heading_node)

@@ -70,7 +70,7 @@ def _item_json(item: ListItem, link_url: LinkUrl) -> dict:
 
 def blocks_json(blocks: tuple[Block, ...], link_url: LinkUrl) -> list[dict]:
     """The blocks as JSON-ready dicts (the form in this module's docstring)."""
-    result = []
+    result: list[dict] = []
     for block in blocks:
         if isinstance(block, Paragraph):
             result.append({"type": "paragraph", "text": _spans_json(block.spans, link_url)})

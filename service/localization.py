@@ -8,7 +8,10 @@ in. Payloads are built with it at start-up, and error bodies with it per request
 from dataclasses import dataclass
 
 from service.catalogs import Catalogs
-from service.content.model import Article, Section
+from service.content.inline import MarkupError
+from service.content.model import Article, Block, Section
+from service.content.render import unit_texts
+from service.content.translation import translate_blocks
 from service.i18n import N_, SOURCE_LANGUAGE
 
 # Translators: shown with every article. Use the usual wording of patient leaflets.
@@ -36,8 +39,13 @@ class LocalizedSection:
     """A section whole in one language: translated, or all English."""
 
     heading: str | None
-    paragraphs: list[str]
+    blocks: tuple[Block, ...]  # the English tree, its text units translated
     language: str
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """Plain text of each text unit: v1's `paragraphs`."""
+        return list(unit_texts(self.blocks))
 
 
 @dataclass(frozen=True)
@@ -71,5 +79,10 @@ class Localizer:
             texts = [catalog.translate((context, text)) for text in section.strings()]
             if all(texts):
                 heading = texts.pop(0) if section.heading else None
-                return LocalizedSection(heading, texts, self.tag)  # type: ignore[arg-type]
-        return LocalizedSection(section.heading, list(section.paragraphs), SOURCE_LANGUAGE)
+                try:
+                    blocks = translate_blocks(section.blocks, texts)  # type: ignore[arg-type]
+                except MarkupError:  # `make translations` refuses it; never serve it
+                    pass
+                else:
+                    return LocalizedSection(heading, blocks, self.tag)
+        return LocalizedSection(section.heading, section.blocks, SOURCE_LANGUAGE)

@@ -28,6 +28,7 @@ from service.catalogs import (
 from service.codes import CodeIndex
 from service.content.loader import load_articles
 from service.content.model import Article
+from service.content.render import LinkUrl, blocks_json
 from service.encoding import Encoded, Payload, build_payload
 from service.encodings import AcceptedCodings
 from service.headers import JSON, HeaderPolicy, shared
@@ -111,10 +112,23 @@ class LocalizedHead:
 TRANSLATION_SCHEMA = schemas.TranslationSchema()
 
 
+@functools.cache
+def links_in(tag: str) -> LinkUrl:
+    """Where an article served in `tag` links another article or section: its URL in
+    that language. The linked article negotiates for itself when followed, so no
+    article's payload depends on another's translations."""
+
+    def link_url(slug: str, section_id: str | None) -> str:
+        path = section_url(slug, section_id) if section_id else article_url(slug)
+        return with_lang(path, tag)
+
+    return link_url
+
+
 @functools.lru_cache(maxsize=1024)
 def translation_provenance(tag: str, provenance: Provenance | None) -> dict | None:
     """The `translation` member: who translated text in `tag`, dumped once through its
-    schema per catalog (schemas.DumpedOnce); None for the English."""
+    schema per catalog (schemas.Prebuilt); None for the English."""
     if tag == SOURCE_LANGUAGE or provenance is None:
         return None
     return TRANSLATION_SCHEMA.dump({"language": tag, **provenance.as_dict()})
@@ -340,6 +354,7 @@ class PayloadStore:
                     "direction": text_direction(localized.language),
                     "url": section_url(article.slug, section.id),
                     "paragraphs": localized.paragraphs,
+                    "blocks": blocks_json(localized.blocks, links_in(localizer.tag)),
                     "translation": translation_provenance(localized.language, provenance),
                 }
             )

@@ -19,7 +19,7 @@ from service.config import PACKAGE_DIR, REPOSITORY_DIR
 SLUG = "laser-treatment-for-stretch-marks"
 SECTION_IDS = ("overview", "what-it-is", "sewing-up", "effectiveness", "pain")
 SHIPPED_CONTENT = PACKAGE_DIR / "content" / "articles"
-ARTICLE_FILE = SHIPPED_CONTENT / f"{SLUG}.toml"
+ARTICLE_FILE = SHIPPED_CONTENT / f"{SLUG}.md"
 SHIPPED_TRANSLATIONS = REPOSITORY_DIR / "translations"
 SEED = REPOSITORY_DIR.parent / "shared" / "seeds" / "000_58aa6e1b2accfe2f.txt"
 # The languages DESIGN.md asks for, in its order; the eight with shipped catalogs, as

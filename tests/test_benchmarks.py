@@ -151,7 +151,7 @@ def test_corpus_generator_command_line_prints_the_settings_to_use(tmp_path):
         f"TRANSLATIONS_DIR={tmp_path / 'translations'}",
     ]
     assert sorted(path.name for path in (tmp_path / "articles").iterdir()) == [
-        f"{synthetic_slug(1)}.toml"
+        f"{synthetic_slug(1)}.md"
     ]
 
 

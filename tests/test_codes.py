@@ -15,7 +15,7 @@ from service.codes import (
     icd10cm_lineage,
     resolve_system,
 )
-from service.content.loader import ContentError, load_articles, parse_article
+from service.content.loader import ContentError, load_articles, parse_article_file
 from service.content.model import MedicalCode
 from tests.helpers import ARTICLE_FILE, SLUG
 
@@ -140,9 +140,9 @@ def test_nearest_walks_up_to_the_nearest_ancestor_with_an_article(index, code, f
 
 
 def test_a_malformed_icd10cm_code_in_an_article_file_stops_start_up():
-    text = ARTICLE_FILE.read_text(encoding="utf-8").replace('code = "L90.6"', 'code = "L9.06"')
+    text = ARTICLE_FILE.read_text(encoding="utf-8").replace("code: L90.6", "code: L9.06")
     with pytest.raises(ContentError, match=r"codes\.0\.code: not an ICD-10-CM code"):
-        parse_article(text.encode(), str(ARTICLE_FILE))
+        parse_article_file(text.encode(), str(ARTICLE_FILE))
 
 
 def get(client, url, language, **headers):

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from service.catalog_maintenance import article_template
-from service.content.loader import ContentError, load_articles, parse_article
+from service.content.loader import ContentError, load_articles, parse_article_file
 from tests.helpers import ARTICLE_FILE, SECTION_IDS, SEED, SLUG
 
 
@@ -50,7 +50,7 @@ def test_article_structure():
 
 
 def test_article_template_gives_each_string_its_article_and_section_context():
-    template = article_template(parse_article(ARTICLE_FILE.read_bytes(), str(ARTICLE_FILE)))
+    template = article_template(parse_article_file(ARTICLE_FILE.read_bytes(), str(ARTICLE_FILE)))
     messages = [message for message in template if message.id]
     contexts = [message.context for message in messages]
     assert len(contexts) == 12
@@ -72,18 +72,21 @@ def valid_article(**changes) -> str:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({'id = "pain"': 'id = "overview"'}, "sections: duplicate section ids: overview"),
-        ({'clinical_review = "not_reviewed"': 'clinical_review = "maybe"'}, "clinical_review"),
-        ({'code = "L90.6"': 'code = "L90.6"\ncolour = "red"'}, "colour: Unknown field"),
-        ({'system = "icd10cm"': 'system = "icd9"'}, "system: Must be one of"),
-        ({"paragraphs = [": "paragraphs = [] #", "]\n": "\n"}, "not valid UTF-8 TOML"),
-        ({'slug = "laser-treatment-for-stretch-marks"': 'slug = "other"'}, "must match the file"),
-        ({'title = "What': 'titel = "What'}, "title: Missing data for required field"),
+        (
+            {"## Is It A Painful Treatment? {#pain}": "## Is It A Painful Treatment? {#overview}"},
+            ":40: section id 'overview' already used on line 21",
+        ),
+        ({"clinical_review: not_reviewed": "clinical_review: maybe"}, ":7: clinical_review"),
+        ({"    code: L90.6": "    code: L90.6\n    colour: red"}, "colour: Unknown field"),
+        ({"  - system: icd10cm": "  - system: icd9"}, "system: Must be one of"),
+        ({"codes:\n": "codes: [\n"}, "front matter not valid YAML"),
+        ({"slug: laser-treatment-for-stretch-marks": "slug: other"}, ":4: slug 'other' must match"),
+        ({"title: What": "titel: What"}, "title: Missing data for required field"),
     ],
 )
-def test_broken_article_files_name_the_file_and_entry(changes, message):
+def test_broken_article_files_name_the_file_line_and_entry(changes, message):
     text = valid_article(**dict(changes))
     with pytest.raises(ContentError) as raised:
-        parse_article(text.encode(), str(ARTICLE_FILE))
-    assert str(raised.value).startswith(f"{ARTICLE_FILE}: ")
+        parse_article_file(text.encode(), str(ARTICLE_FILE))
+    assert str(raised.value).startswith(f"{ARTICLE_FILE}:")
     assert message in str(raised.value)

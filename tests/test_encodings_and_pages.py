@@ -9,7 +9,7 @@ from service import create_app
 from tests.helpers import ARTICLE_FILE, SLUG
 
 ARTICLE = f"/v1/articles/{SLUG}"
-SMALL_SECTION = f"{ARTICLE}/sections/pain"  # under 1 KB
+SMALL_SECTION = f"{ARTICLE}/sections"  # the section index: under 1 KB
 
 
 @pytest.mark.parametrize(
@@ -112,7 +112,7 @@ def paged_client(tmp_path_factory):
     source = ARTICLE_FILE.read_text(encoding="utf-8")
     slugs = [SLUG, *(f"copy-{number}" for number in range(1, 5))]
     for slug in slugs:
-        (content / f"{slug}.toml").write_text(source.replace(SLUG, slug, 1), encoding="utf-8")
+        (content / f"{slug}.md").write_text(source.replace(SLUG, slug, 1), encoding="utf-8")
     app = create_app({"CONTENT_DIR": content, "ARTICLES_PER_PAGE": 2})
     return app.test_client(), sorted(slugs)
 

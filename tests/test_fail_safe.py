@@ -53,20 +53,17 @@ def break_spanish_entry(translations_dir: Path, msgstr: str) -> Path:
 )
 def test_start_up_fails_with_one_line_naming_the_problem(tmp_path, translations_copy, case):
     if case == "missing section":
-        path = write_article(
-            tmp_path / "content", '[[sections]]\nid = "pain"', '[[sectionz]]\nid = "pain"'
-        )
-        environ, expected = {"CONTENT_DIR": str(path.parent)}, f"{path}: sectionz: Unknown field."
+        path = write_article(tmp_path / "content", "## Is It A Painful", "### Is It A Painful")
+        environ = {"CONTENT_DIR": str(path.parent)}
+        expected = f"{path}:40: ### headings not supported: sections start at ## headings"
     elif case == "unknown field":
         path = write_article(
             tmp_path / "content",
-            'clinical_review = "not_reviewed"',
-            'clinical_review = "not_reviewed"\nreviewed_on = 2026-01-01',
+            "clinical_review: not_reviewed",
+            "clinical_review: not_reviewed\nreviewed_on: 2026-01-01",
         )
-        environ, expected = (
-            {"CONTENT_DIR": str(path.parent)},
-            f"{path}: metadata.reviewed_on: Unknown field.",
-        )
+        environ = {"CONTENT_DIR": str(path.parent)}
+        expected = f"{path}:8: reviewed_on: Unknown field."
     elif case == "broken placeholder":
         # `make translations` refuses it (test_catalog_checks), so its .mo is stale.
         path = break_spanish_entry(translations_copy, "Solo: %(metodos)s.")

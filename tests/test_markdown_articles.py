@@ -8,9 +8,8 @@ from pathlib import Path
 import polib
 import pytest
 
-from service.config import PACKAGE_DIR
 from service.content.inline import MarkupError, markup_mismatch, parse_inline
-from service.content.loader import ContentError, parse_article
+from service.content.loader import ContentError
 from service.content.markdown import parse_markdown_article, unresolved_links
 from service.content.model import (
     Callout,
@@ -23,11 +22,10 @@ from service.content.model import (
 )
 from service.content.render import blocks_json, section_html, unit_texts
 from service.content.translation import translate_blocks
-from tests.helpers import SHIPPED_TRANSLATIONS, SLUG
+from tests.helpers import SECTION_IDS, SHIPPED_CONTENT, SHIPPED_TRANSLATIONS, SLUG
 
 DATA = Path(__file__).parent / "data"
 EVERY_CONSTRUCT = DATA / "every-construct.md"
-SHIPPED_TOML = PACKAGE_DIR / "content" / "articles" / f"{SLUG}.toml"
 LASER = "laser-treatment-for-stretch-marks"
 FRONT_MATTER = "---\nslug: sample\ntitle: Sample\nclinical_review: not_reviewed\ncodes: []\n---\n"
 BODY_FIRST_LINE = 7
@@ -59,21 +57,17 @@ def section(article, section_id):
 # --- the first article, as Markdown ---------------------------------------------------
 
 
-def test_first_article_in_markdown_is_the_shipped_toml_article():
-    markdown = parse_file(DATA / f"{SLUG}.md")
-    toml = parse_article(SHIPPED_TOML.read_bytes(), str(SHIPPED_TOML))
-    assert markdown.title == toml.title
-    assert [(each.id, each.heading) for each in markdown.sections] == [
-        (each.id, each.heading) for each in toml.sections
-    ]
-    assert [each.paragraphs for each in markdown.sections] == [
-        each.paragraphs for each in toml.sections
-    ]
-    assert [each.translator_note for each in markdown.sections] == [
-        each.translator_note for each in toml.sections
-    ]
-    assert markdown.messages() == toml.messages()
-    assert markdown == toml  # metadata and blocks too: the lead can swap the shipped file
+def test_the_first_article_moved_to_markdown_keeps_every_msgid_of_its_catalogs():
+    """It was TOML (paragraph lists); its eight translations carry over untouched."""
+    article = parse_file(SHIPPED_CONTENT / f"{SLUG}.md")
+    assert [section.id for section in article.sections] == list(SECTION_IDS)
+    assert article.sections[0].heading is None
+    assert article.sections[2].translator_note.startswith("The last sentence is broken")
+    catalogs = sorted(SHIPPED_TRANSLATIONS.glob(f"*/LC_MESSAGES/articles/{SLUG}.po"))
+    assert len(catalogs) == 8
+    for catalog in catalogs:
+        keys = {(entry.msgctxt, entry.msgid) for entry in polib.pofile(str(catalog))}
+        assert keys == set(article.messages()), catalog
 
 
 def test_shipped_translations_of_the_first_article_are_plain_markdown_matching_the_english():

@@ -194,13 +194,13 @@ def test_known_dates_licence_and_review_are_stated(tmp_path):
     """An article the source dates, licenses and had reviewed says so in both."""
     content = ARTICLE_FILE.read_text(encoding="utf-8")
     reviewed = content.replace(
-        'clinical_review = "not_reviewed"',
-        'clinical_review = "reviewed"\nreviewed_by = "Dr A. Example"\n'
-        "last_reviewed = 2026-03-01\nmodified = 2026-02-01\n"
-        'license = "https://creativecommons.org/licenses/by/4.0/"',
+        "clinical_review: not_reviewed",
+        "clinical_review: reviewed\nreviewed_by: Dr A. Example\n"
+        "last_reviewed: 2026-03-01\nmodified: 2026-02-01\n"
+        "license: https://creativecommons.org/licenses/by/4.0/",
     )
     assert reviewed != content
-    (tmp_path / f"{SLUG}.toml").write_text(reviewed)
+    (tmp_path / ARTICLE_FILE.name).write_text(reviewed)
     # Only English is offered: the test content's strings are in no catalog.
     app = create_app({"CONTENT_DIR": tmp_path, "TRANSLATION_COMPLETENESS_THRESHOLD": 0})
     client = app.test_client()

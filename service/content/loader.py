@@ -148,19 +148,46 @@ def parse_article(data: bytes, filename: str) -> Article:
     return article
 
 
+ARTICLE_SUFFIXES = (".md", ".toml")  # Markdown with front matter; TOML, v1's format
+
+
+def parse_article_file(data: bytes, filename: str) -> Article:
+    """Parse an article file by its suffix (Markdown, or v1's TOML of plain paragraphs)."""
+    if filename.endswith(".md"):
+        # Imported here: service/content/markdown.py builds on this module's schemas.
+        from service.content.markdown import parse_markdown_article  # noqa: PLC0415
+
+        return parse_markdown_article(data, filename)
+    return parse_article(data, filename)
+
+
 def load_articles(content_dir: Path) -> tuple[Article, ...]:
-    """Load every *.toml article in content_dir, in file-name order."""
+    """Load every article file (*.md, *.toml) in content_dir, in file-name order, and
+    check that every link between them leads somewhere."""
+    from service.content.markdown import unresolved_links  # noqa: PLC0415 - as above
+
     try:
-        paths = sorted(content_dir.glob("*.toml"))
+        paths = sorted(path for path in content_dir.iterdir() if path.suffix in ARTICLE_SUFFIXES)
     except OSError as error:
         raise ContentError(f"{content_dir}: cannot list articles: {error}") from None
     if not paths:
-        raise ContentError(f"{content_dir}: no article files (*.toml)")
-    articles = []
+        raise ContentError(f"{content_dir}: no article files (*.md, *.toml)")
+    articles, files = [], {}
     for path in paths:
         try:
             data = path.read_bytes()
         except OSError as error:
             raise ContentError(f"{path}: cannot read: {error.strerror}") from None
-        articles.append(parse_article(data, str(path)))
+        article = parse_article_file(data, str(path))
+        if article.slug in files:
+            raise ContentError(f"{path}: slug {article.slug!r} is also {files[article.slug]}")
+        files[article.slug] = path
+        articles.append(article)
+    sections_by_slug = {
+        article.slug: {section.id for section in article.sections} for article in articles
+    }
+    for article in articles:
+        if errors := unresolved_links(article, str(files[article.slug]), sections_by_slug):
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+            raise ContentError(f"{errors[0]}{more}")
     return tuple(articles)

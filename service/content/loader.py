@@ -172,7 +172,8 @@ def load_articles(content_dir: Path) -> tuple[Article, ...]:
         raise ContentError(f"{content_dir}: cannot list articles: {error}") from None
     if not paths:
         raise ContentError(f"{content_dir}: no article files (*.md, *.toml)")
-    articles, files = [], {}
+    articles: list[Article] = []
+    files: dict[str, Path] = {}
     for path in paths:
         try:
             data = path.read_bytes()

@@ -12,6 +12,8 @@ from pathlib import Path
 import polib
 from babel.messages.plurals import get_plural
 
+from service.content.inline import markup_mismatch
+
 TRANSLATED_BY = "X-Translated-By"
 MEDICAL_REVIEW = "X-Medical-Review"
 MEDICAL_REVIEW_DATE = "X-Medical-Review-Date"
@@ -88,7 +90,10 @@ def _entry_problems(entry: polib.POEntry, plural_count: int) -> list[str]:
             )
         elif error := _formatting_error(entry, text):
             problems.append(f"formatting fails ({error}); write a literal % as %%")
-        if added := sorted(set(_MARKUP.findall(text)) - source_markup):
+        if entry.msgctxt:  # an article's text: inline Markdown, compared as such
+            if mismatch_reason := markup_mismatch(entry.msgid, text):
+                problems.append(f"markup does not match the English: {mismatch_reason}")
+        elif added := sorted(set(_MARKUP.findall(text)) - source_markup):
             problems.append(f"markup or links the English does not have: {added}")
         if text == entry.msgid and len(entry.msgid) >= _LONG_ENGLISH:
             problems.append("the translation is the English text: translate it or leave it empty")

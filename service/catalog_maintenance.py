@@ -32,7 +32,7 @@ from service.catalog_files import (
     unparsable,
 )
 from service.config import REPOSITORY_DIR
-from service.content.model import Article
+from service.content.model import Article, text_unit_labels, text_units
 
 PROJECT = "patient-info-api"
 BUGS_ADDRESS = "translations@patient-info.invalid"
@@ -139,27 +139,39 @@ def interface_template() -> BabelCatalog:
 
 
 def article_template(article: Article) -> BabelCatalog:
-    """One article's strings, with their contexts and the notes for translators."""
+    """One article's strings, with their contexts and comments for translators: where
+    each one is (section, block) and the section's note, if any, on each of its blocks."""
     catalog = BabelCatalog(
         project=PROJECT, version="1", msgid_bugs_address=BUGS_ADDRESS, creation_date=_now()
     )
-    notes = {  # on each paragraph of the section, as the note is about its text
-        (article.section_context(section), paragraph): section.translator_note
-        for section in article.sections
-        if section.translator_note
-        for paragraph in section.paragraphs
-    }
-    for context, text in article.messages():
-        note = notes.get((context, text))
-        catalog.add(text, "", context=context, auto_comments=[note] if note else [])
+    catalog.add(article.title, "", context=article.title_context, auto_comments=["The title."])
+    for section in article.sections:
+        context = article.section_context(section)
+        note = [section.translator_note] if section.translator_note else []
+        if section.heading:
+            catalog.add(
+                section.heading, "", context=context, auto_comments=[f"{section.id}: heading"]
+            )
+        units = text_units(section.blocks)
+        for unit, label in zip(units, text_unit_labels(section.blocks), strict=True):
+            comments = [f"{section.id}, {label}", *note]
+            catalog.add(unit.source, "", context=context, auto_comments=comments)
     return catalog
 
 
+def _english(catalog: BabelCatalog) -> set:
+    return {(message.context, message.id) for message in catalog if message.id}
+
+
 def write_template(path: Path, fresh: BabelCatalog) -> bool:
-    """Write a template unless its messages are unchanged (its date then stays: the
-    date says when the English last changed, which the change feed reports)."""
-    if exists(path) and not differences(read_catalog(path), fresh):
-        return False
+    """Write a template unless its messages are unchanged. Its date says when the English
+    last changed (the change feed reports it): new comments alone keep the old one."""
+    if exists(path):
+        current = read_catalog(path)
+        if not differences(current, fresh):
+            return False
+        if _english(current) == _english(fresh):
+            fresh.creation_date = current.creation_date
     return replace(path, _written(fresh, {}))
 
 

@@ -25,7 +25,9 @@ from service.catalog_files import (
 )
 from service.catalogs import Completeness, compile_catalog, provenance_of, read_po
 from service.config import StartupError, from_environment
+from service.content.importer import markdown_from_plain_text
 from service.content.loader import load_articles
+from service.content.markdown import parse_markdown_article
 from service.i18n import parse_tag
 
 
@@ -40,6 +42,7 @@ class TranslateGroup(AppGroup):
 
 
 translate = TranslateGroup("translate", help="Keep the translation catalogs up to date.")
+content = TranslateGroup("content", help="Make article files.")
 openapi = AppGroup("openapi", help="Write or check the committed OpenAPI document.")
 
 
@@ -263,6 +266,34 @@ def _measure(po_path: Path, keys) -> tuple[Completeness, str]:
     return Completeness(translated, fuzzy, len(keys)), reviewed
 
 
+@content.command("import")
+@click.argument("text_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--slug", required=True, help="The article's slug (its file name).")
+@click.option(
+    "--section-id",
+    "section_ids",
+    multiple=True,
+    metavar="HEADING=ID",
+    help="The id a heading's section gets instead of its slug (repeatable).",
+)
+def import_command(text_file: Path, slug: str, section_ids: tuple[str, ...]):
+    """Write a Markdown article file from a plain-text article (first line the title,
+    short lines without final punctuation the headings, blank lines between paragraphs)
+    into CONTENT_DIR, for an editor to review: it refuses to overwrite one."""
+    ids = dict(pair.rpartition("=")[::2] for pair in section_ids)
+    target = current_app.config["CONTENT_DIR"] / f"{slug}.md"
+    if exists(target):
+        raise click.ClickException(f"{target} already exists; nothing was written")
+    text = text_file.read_text(encoding="utf-8")
+    try:
+        markdown = markdown_from_plain_text(text, slug, ids)
+    except ValueError as error:
+        raise click.ClickException(f"{text_file}: {error}") from None
+    parse_markdown_article(markdown.encode(), str(target))  # what start-up will read
+    target.write_text(markdown, encoding="utf-8")
+    click.echo(f"wrote {target}: review its front matter (attribution, codes, review status)")
+
+
 @openapi.command("write")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def openapi_write_command(path: Path):
@@ -283,6 +314,7 @@ def openapi_check_command(path: Path):
 
 def register_commands(app: Flask):
     app.cli.add_command(translate)
+    app.cli.add_command(content)
     app.cli.add_command(openapi)
 
 
@@ -291,4 +323,5 @@ def create_cli_app() -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(from_environment())
     app.cli.add_command(translate)
+    app.cli.add_command(content)
     return app

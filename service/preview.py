@@ -8,18 +8,22 @@ leaves this blueprint out of the OpenAPI document. Registered only when
 PREVIEW_ENABLED is on (see the README).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from html import escape
 
 from babel import Locale
 from flask import Blueprint, Response, render_template
+from markupsafe import Markup
 
 from service.api.serving import negotiate_lang
 from service.catalogs import Catalog, Completeness, MessageKey, read_po
-from service.content.model import Article, Section
+from service.content.inline import MarkupError, parse_inline
+from service.content.model import Article, Section, text_unit_labels
+from service.content.render import inline_html
 from service.errors import ARTICLE_NOT_FOUND, Problem
 from service.i18n import SOURCE_LANGUAGE
 from service.localization import DISCLAIMER, REVIEW_SUMMARIES
-from service.payloads import PayloadStore, current_store
+from service.payloads import PayloadStore, current_store, links_in
 
 HTML = "text/html; charset=utf-8"
 # Only our own stylesheet may load; no scripts, frames, forms or remote anything.
@@ -64,6 +68,25 @@ class Row:
     translation: str | None  # None when the source language, untranslated or fuzzy
     status: str  # SOURCE, TRANSLATED, FUZZY or UNTRANSLATED
     context: str | None  # the entry's msgctxt; None for interface strings
+    block: str | None = None  # where in its section ("block 2: bulleted list, item 1")
+
+    @property
+    def source_html(self) -> Markup:
+        return rendered(self.source)
+
+    @property
+    def translation_html(self) -> Markup | None:
+        return rendered(self.translation) if self.translation else None
+
+
+def rendered(text: str) -> Markup:
+    """A string as patients see it: its inline Markdown as escaped HTML (links to the
+    API's URL of the linked article), or the escaped text when it is not valid."""
+    try:
+        html = inline_html(parse_inline(text), links_in(SOURCE_LANGUAGE))
+    except MarkupError:
+        html = escape(text)
+    return Markup(html)  # noqa: S704 - every text in it is escaped (render.inline_html)
 
 
 @dataclass(frozen=True)
@@ -140,6 +163,8 @@ def preview_article(store: PayloadStore, article: Article, language: Language) -
             message_row(language, catalog, (context, text), fuzzy) for text in section.strings()
         ]
         heading = rows.pop(0) if section.heading else None
+        labels = text_unit_labels(section.blocks)
+        rows = [replace(row, block=label) for row, label in zip(rows, labels, strict=True)]
         served_language = localizer.section(article, section).language
         sections.append(SectionPreview(section, position, heading, tuple(rows), served_language))
     return ArticlePreview(

@@ -2,9 +2,11 @@
 
 import pytest
 
+from service.cli import create_cli_app
 from service.content.importer import markdown_from_plain_text
+from service.content.loader import parse_article_file
 from service.content.markdown import parse_markdown_article
-from tests.helpers import SECTION_IDS, SEED, SLUG
+from tests.helpers import ARTICLE_FILE, SECTION_IDS, SEED, SLUG
 
 SEED_SECTION_IDS = {
     'What Does "Sewing Up" Mean?': "sewing-up",
@@ -95,3 +97,22 @@ def test_text_starting_with_a_heading_has_no_overview():
 def test_text_the_importer_cannot_convert(text, message):
     with pytest.raises(ValueError, match=message):
         markdown_from_plain_text(text, "sample")
+
+
+def test_the_import_command_writes_the_seed_as_an_article_file(tmp_path, monkeypatch):
+    if not SEED.is_file():
+        pytest.skip(f"the seed is not beside this checkout ({SEED})")
+    monkeypatch.setenv("CONTENT_DIR", str(tmp_path))
+    ids = [
+        f"--section-id={heading}={section_id}" for heading, section_id in SEED_SECTION_IDS.items()
+    ]
+    runner = create_cli_app().test_cli_runner()
+    result = runner.invoke(args=["content", "import", str(SEED), "--slug", SLUG, *ids])
+    assert result.exit_code == 0, result.output
+    written = tmp_path / f"{SLUG}.md"
+    article = parse_markdown_article(written.read_bytes(), str(written))
+    shipped = parse_article_file(ARTICLE_FILE.read_bytes(), str(ARTICLE_FILE))
+    assert article.messages() == shipped.messages()  # the shipped file, but for metadata
+    again = runner.invoke(args=["content", "import", str(SEED), "--slug", SLUG])
+    assert again.exit_code == 1
+    assert "already exists" in again.output

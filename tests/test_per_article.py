@@ -287,7 +287,7 @@ def test_init_refuses_a_language_that_has_catalogs_and_starts_a_new_one_whole(tr
         # Markup the English does not have: the file reads, `check` refuses the entry.
         (
             lambda text: text.replace("estrías", "estrías <b>ya</b>", 1),
-            "markup or links the English does not have",
+            "markup does not match the English: uses raw HTML",
             True,
         ),
     ],

@@ -173,6 +173,8 @@ def markup_mismatch(english_source: str, translated_source: str) -> str | None:
     """Why a translation's inline markup does not match its English, or None when it does:
     the same link targets (as a multiset), as many emphasised and strong spans, and
     nothing articles refuse (raw HTML, images, code spans...)."""
+    if _MARKDOWN_CHARACTERS.isdisjoint(english_source + translated_source):
+        return None  # both plain text
     english, translated = _markup(english_source), _markup(translated_source)
     added = [what for what in translated.unsupported if what not in english.unsupported]
     if added:

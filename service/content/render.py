@@ -90,7 +90,8 @@ def blocks_json(blocks: tuple[Block, ...], link_url: LinkUrl) -> list[dict]:
     return result
 
 
-def _inline_html(spans: Inline, link_url: LinkUrl) -> str:
+def inline_html(spans: Inline, link_url: LinkUrl) -> str:
+    """One text unit's spans as escaped HTML: em, strong and a only."""
     parts = []
     for href, linked in groupby(spans, key=lambda span: span.href):
         text = ""
@@ -105,7 +106,7 @@ def _inline_html(spans: Inline, link_url: LinkUrl) -> str:
 def _list_html(ordered: bool, items: tuple[ListItem, ...], link_url: LinkUrl) -> str:
     tag = "ol" if ordered else "ul"
     inner = "".join(
-        f"<li>{_inline_html(item.spans, link_url)}"
+        f"<li>{inline_html(item.spans, link_url)}"
         + (_list_html(item.children_ordered, item.children, link_url) if item.children else "")
         + "</li>"
         for item in items
@@ -113,28 +114,33 @@ def _list_html(ordered: bool, items: tuple[ListItem, ...], link_url: LinkUrl) ->
     return f"<{tag}>{inner}</{tag}>"
 
 
-def _blocks_html(
-    blocks: tuple[Block, ...], link_url: LinkUrl, callout_label: Callable[[str], str] | None
+def blocks_html(
+    blocks: tuple[Block, ...],
+    link_url: LinkUrl,
+    callout_label: Callable[[str], str] | None = None,
+    callout_tag: str = "aside",
 ) -> str:
+    """The blocks as escaped HTML (also well-formed XHTML: FHIR's narrative, with a
+    `callout_tag` of "div", which its XHTML allows where HTML5's aside is not)."""
     parts = []
     for block in blocks:
         if isinstance(block, Paragraph):
-            parts.append(f"<p>{_inline_html(block.spans, link_url)}</p>")
+            parts.append(f"<p>{inline_html(block.spans, link_url)}</p>")
         elif isinstance(block, ListBlock):
             parts.append(_list_html(block.ordered, block.items, link_url))
         elif isinstance(block, Quote):
-            parts.append(
-                f"<blockquote>{_blocks_html(block.blocks, link_url, callout_label)}</blockquote>"
-            )
+            inner = blocks_html(block.blocks, link_url, callout_label, callout_tag)
+            parts.append(f"<blockquote>{inner}</blockquote>")
         else:
             label = (
                 f'<p class="callout-label">{escape(callout_label(block.kind))}</p>'
                 if callout_label
                 else ""
             )
-            inner = _blocks_html(block.blocks, link_url, callout_label)
+            inner = blocks_html(block.blocks, link_url, callout_label, callout_tag)
+            kind = escape(block.kind)
             parts.append(
-                f'<aside class="callout callout-{escape(block.kind)}">{label}{inner}</aside>'
+                f'<{callout_tag} class="callout callout-{kind}">{label}{inner}</{callout_tag}>'
             )
     return "".join(parts)
 
@@ -155,5 +161,29 @@ def section_html(
     heading_html = f"<h2>{escape(heading)}</h2>" if heading else ""
     return (
         f'<section lang="{escape(language)}" dir="{escape(direction)}">'
-        f"{heading_html}{_blocks_html(blocks, link_url, callout_label)}</section>"
+        f"{heading_html}{blocks_html(blocks, link_url, callout_label)}</section>"
     )
+
+
+def structured_text(blocks: tuple[Block, ...], indent: str = "") -> str:
+    """The blocks as plain text that keeps their structure, for formats with a text
+    field only (schema.org's `text`): blank lines between blocks, list items as "- " or
+    "1. " lines (nested ones indented), quotes and call-outs as "> " lines."""
+    parts = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            parts.append(indent + block.text)
+        elif isinstance(block, ListBlock):
+            parts.append("\n".join(_list_lines(block.ordered, block.items, indent)))
+        else:
+            quoted = structured_text(block.blocks)
+            parts.append("\n".join(f"{indent}> {line}".rstrip() for line in quoted.split("\n")))
+    return "\n\n".join(parts)
+
+
+def _list_lines(ordered: bool, items: tuple[ListItem, ...], indent: str) -> list[str]:
+    lines = []
+    for number, item in enumerate(items, start=1):
+        lines.append(f"{indent}{f'{number}.' if ordered else '-'} {item.text}")
+        lines += _list_lines(item.children_ordered, item.children, indent + "   ")
+    return lines

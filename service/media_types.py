@@ -17,11 +17,7 @@ FHIR_JSON = "application/fhir+json; fhirVersion=4.3"  # FHIR R4B
 
 # What a kind of resource (a payload key's first part) can be served as, preferred
 # (the default) first; any other kind is JSON only.
-HTML_FRAGMENT = "text/html; charset=utf-8"  # a section as sanitized HTML, no page around it
-MEDIA_TYPES_BY_KIND = {
-    "article": (JSON, JSON_LD, FHIR_JSON),
-    "section": (JSON, HTML_FRAGMENT),
-}
+MEDIA_TYPES_BY_KIND = {"article": (JSON, JSON_LD, FHIR_JSON)}
 
 MediaRange = tuple[str, str, frozenset[tuple[str, str]]]
 

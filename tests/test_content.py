@@ -56,9 +56,9 @@ def test_article_template_gives_each_string_its_article_and_section_context():
     assert len(contexts) == 12
     assert contexts[0] == f"{SLUG}/title"
     assert {f"{SLUG}/{section_id}" for section_id in SECTION_IDS} <= set(contexts)
-    notes = [message.auto_comments for message in messages if message.auto_comments]
-    assert len(notes) == 1
-    assert "broken" in notes[0][0]
+    noted = [message for message in messages if any("broken" in c for c in message.auto_comments)]
+    assert [message.context for message in noted] == [f"{SLUG}/sewing-up"]  # its one paragraph
+    assert messages[2].auto_comments == ["overview, block 2: paragraph"]
 
 
 def valid_article(**changes) -> str:

@@ -1,6 +1,7 @@
 """The in-memory shape of an article file, as the loader returns it."""
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 CODE_SYSTEMS = {
@@ -140,6 +141,11 @@ class Section:
     def strings(self) -> tuple[str, ...]:
         """Every translatable string of the section, heading first: each block's inline
         Markdown source, or the plain paragraphs of a section without blocks."""
+        return self._strings
+
+    @functools.cached_property
+    def _strings(self) -> tuple[str, ...]:
+        """Worked out once: start-up asks for it per language of every article."""
         units = (
             tuple(unit.source for unit in text_units(self.blocks))
             if self.blocks

@@ -51,17 +51,29 @@ class Payload:
         """The encoding the request accepts, gzip first; None when none is (a 406)."""
         return codings.choose(self.identity, self.gzip)
 
-    def for_requested_language(self, requested: str, coding: str) -> Encoded:
-        """This payload's `coding` ("identity" or "gzip") with `requested_language` added
-        (the tag is well-formed BCP 47). Only the encoding asked for is built: clients
-        choose the tag, so variants are many and each is built on a request."""
-        body = b'{"requested_language":"' + requested.encode() + b'",' + self.identity.body[1:]
-        recipe, extra = self.recipe, self.recipe.extra
-        vary = (*recipe.vary, "Accept-Encoding") if self.gzip else recipe.vary
-        if coding == "gzip":
-            body = gzip.compress(body, compresslevel=9, mtime=0)
-            extra = (*extra, ("Content-Encoding", "gzip"))
-        return _encode(body, recipe, vary, extra)
+    def with_requested_language(self, requested: str) -> Encoded:
+        """The identity bytes with `requested_language` added (the tag is well-formed BCP
+        47), built per request: clients choose the tag, so there are as many variants as
+        tags (10,000 spellings of Spanish), too many to keep. Only the body's start and
+        two headers change, so nothing is rehashed whole: the ETag is derived from the
+        original's and the tag, as unique as the bytes it names."""
+        original = self.identity
+        body = b'{"requested_language":"' + requested.encode() + b'",' + original.body[1:]
+        etag = strong_etag((original.etag + requested).encode())
+        changed = {"ETag": ("ETag", etag), "Content-Length": content_length(len(body))}
+        headers = tuple(changed.get(name, (name, value)) for name, value in original.headers)
+        not_modified = tuple(
+            changed.get(name, (name, value)) for name, value in original.not_modified_headers
+        )
+        return Encoded(body, etag, headers, not_modified)
+
+    def gzip_with_requested_language(self, requested: str) -> Encoded:
+        """The gzip twin with `requested_language` added (compressed anew: memoize it)."""
+        body = self.with_requested_language(requested).body
+        recipe = self.recipe
+        vary = (*recipe.vary, "Accept-Encoding")
+        extra = (*recipe.extra, ("Content-Encoding", "gzip"))
+        return _encode(gzip.compress(body, compresslevel=9, mtime=0), recipe, vary, extra)
 
 
 def strong_etag(body: bytes) -> str:

@@ -190,9 +190,13 @@ class PayloadStore:
         self.payloads: dict[tuple[ResourceKey, str], Payload] = {}
         self.list_pages: dict[tuple[tuple[str, ...], int], Payload] = {}
         self.query_payload = functools.lru_cache(maxsize=QUERY_MEMO_SIZE)(self._query_payload)
-        # Bounded: requested tags are client-chosen, so their variety is too.
+        # Bounded: requested tags are client-chosen. A miss costs a few microseconds for
+        # identity (nothing rehashed whole), a compression for gzip.
         self._with_requested_language = functools.lru_cache(maxsize=4096)(
-            Payload.for_requested_language
+            Payload.with_requested_language
+        )
+        self._gzip_with_requested_language = functools.lru_cache(maxsize=1024)(
+            Payload.gzip_with_requested_language
         )
         self._build()
         self.alternate = functools.lru_cache(maxsize=ALTERNATES_CACHED)(self._build_alternate)
@@ -230,9 +234,9 @@ class PayloadStore:
         coding (None when there is none)."""
         if requested and requested.lower() != payload.language.lower():
             coding = codings.coding_for(payload.gzip is not None)
-            if coding is None:
-                return None
-            return self._with_requested_language(payload, requested, coding)
+            if coding == "gzip":
+                return self._gzip_with_requested_language(payload, requested)
+            return self._with_requested_language(payload, requested) if coding else None
         return payload.encoded(codings)
 
     def public_url(self, path: str) -> str:

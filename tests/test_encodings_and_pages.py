@@ -194,3 +194,18 @@ def test_bad_pages_are_localized_problems(paged_client, path, page, status, prob
 def test_repeated_page_is_a_400(paged_client, path):
     client, _ = paged_client
     assert client.get(f"{path}?page=1&page=2").status_code == 400
+
+
+def test_a_requested_language_variant_has_its_own_etag_length_and_304(client):
+    plain = client.get(ARTICLE, headers={"Accept-Language": "es"})
+    variants = [client.get(ARTICLE, headers={"Accept-Language": tag}) for tag in ("es-MX", "es-AR")]
+    etags = {plain.headers["ETag"], *(variant.headers["ETag"] for variant in variants)}
+    assert len(etags) == 3  # three representations, three strong validators
+    for variant, tag in zip(variants, ("es-MX", "es-AR"), strict=True):
+        assert json.loads(variant.data)["requested_language"] == tag
+        assert int(variant.headers["Content-Length"]) == len(variant.data)
+        again = client.get(
+            ARTICLE,
+            headers={"Accept-Language": tag, "If-None-Match": variant.headers["ETag"]},
+        )
+        assert again.status_code == 304

@@ -190,11 +190,10 @@ class PayloadStore:
         self.payloads: dict[tuple[ResourceKey, str], Payload] = {}
         self.list_pages: dict[tuple[tuple[str, ...], int], Payload] = {}
         self.query_payload = functools.lru_cache(maxsize=QUERY_MEMO_SIZE)(self._query_payload)
-        # Bounded: requested tags are client-chosen. A miss costs a few microseconds for
-        # identity (nothing rehashed whole), a compression for gzip.
-        self._with_requested_language = functools.lru_cache(maxsize=4096)(
-            Payload.with_requested_language
-        )
+        # Bounded: requested tags are client-chosen. The identity variant is not kept: it
+        # costs a few microseconds to make (nothing rehashed whole), less than a memo's
+        # churn when clients rotate more (article, tag) pairs than it holds (measured:
+        # 10% of throughput over 1,000 articles and 10,000 headers); gzip's is.
         self._gzip_with_requested_language = functools.lru_cache(maxsize=1024)(
             Payload.gzip_with_requested_language
         )
@@ -236,7 +235,7 @@ class PayloadStore:
             coding = codings.coding_for(payload.gzip is not None)
             if coding == "gzip":
                 return self._gzip_with_requested_language(payload, requested)
-            return self._with_requested_language(payload, requested) if coding else None
+            return payload.with_requested_language(requested) if coding else None
         return payload.encoded(codings)
 
     def public_url(self, path: str) -> str:

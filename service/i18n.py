@@ -199,10 +199,15 @@ class Negotiation:
 
     def best_of(self, available: frozenset[str]) -> str:
         """The first candidate in `available` (an article's languages); else English."""
-        for tag in self.candidates:
-            if tag in available:
-                return tag
-        return SOURCE_LANGUAGE
+        return first_available(self.candidates, available)
+
+
+def first_available(candidates: tuple[str, ...], available: frozenset[str]) -> str:
+    """The first of `candidates` in `available`; English, which every article has, else."""
+    for tag in candidates:
+        if tag in available:
+            return tag
+    return SOURCE_LANGUAGE
 
 
 # The negotiation memo keeps answers for headers up to MEMO_KEY_CHARACTERS long, so its

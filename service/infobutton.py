@@ -123,7 +123,7 @@ class _Entry:
 def _entry(store: PayloadStore, candidates: tuple[str, ...], article: Article) -> _Entry:
     """One feed entry, in the first of `candidates` the article is available in: title,
     the article's opening, review status, disclaimer, link."""
-    tag = next((each for each in candidates if each in store.available[article.slug]), "en")
+    tag = store.served_language(candidates, article.slug)
     localizer = store.localizer(tag)
     title = localizer.title(article)
     opening = localizer.section(article, article.sections[0])

@@ -31,7 +31,13 @@ from service.content.model import Article
 from service.encoding import Encoded, Payload, build_payload
 from service.encodings import AcceptedCodings
 from service.headers import JSON, HeaderPolicy, shared
-from service.i18n import SOURCE_LANGUAGE, Negotiation, Negotiator, text_direction
+from service.i18n import (
+    SOURCE_LANGUAGE,
+    Negotiation,
+    Negotiator,
+    first_available,
+    text_direction,
+)
 from service.localization import (
     DISCLAIMER,
     REVIEW_SUMMARIES,
@@ -209,8 +215,9 @@ class PayloadStore:
             for arguments in every_alternate:
                 self.alternate(*arguments)
 
-    def served_language(self, negotiation: Negotiation, slug: str) -> str:
-        return negotiation.best_of(self.available[slug])
+    def served_language(self, candidates: tuple[str, ...], slug: str) -> str:
+        """The language article `slug` is given in, for a request's candidates."""
+        return first_available(candidates, self.available[slug])
 
     def list_candidates(self, negotiation: Negotiation) -> tuple[str, ...]:
         """The candidates a list needs: up to the first that every article has."""
@@ -451,7 +458,7 @@ class PayloadStore:
         if heads is None:
             heads = {}
             for slug in on_page:
-                best = next((each for each in candidates if each in self.available[slug]), "en")
+                best = self.served_language(candidates, slug)
                 heads[slug] = self._localize(self.localizer(best), self.articles[slug])
         entries = [heads[slug] for slug in on_page]
         entry_languages = {entry.summary["language"] for entry in entries}

@@ -28,7 +28,7 @@ def modified_selection(args: MultiDict) -> ArticleSelection | None:
         tuple(
             slug
             for slug in store.articles
-            if store.modified[slug, store.served_language(negotiation, slug)] >= since
+            if store.modified[slug, store.served_language(negotiation.candidates, slug)] >= since
         ),
         ((MODIFIED_SINCE, format_rfc3339(since)),),
     )

@@ -20,6 +20,8 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 2
 THREADS ?= 4
 RUN_SETTINGS := HOST='$(HOST)' PORT='$(PORT)' WEB_CONCURRENCY='$(WEB_CONCURRENCY)' THREADS='$(THREADS)'
+# Where `make store` writes the compiled payload store and `make run` serves it from.
+STORE_PATH ?= $(CURDIR)/build/payload-store.pickle
 
 # What the tests need besides Python: Debian's Chromium and fonts (the preview's browser
 # tests), nginx (the caching-proxy tests), curl (the README's tour), npm (axe-core).
@@ -28,11 +30,11 @@ DEBIAN_TEST_PACKAGES := chromium fonts-noto-core fonts-noto-cjk nginx curl
 .DEFAULT_GOAL := help
 .PHONY: help install install-dev run test test-deps browser-test-deps lint format openapi \
 	openapi-check docs translations translations-extract translations-update translations-status \
-	translations-check lock clean bench soak
+	translations-check store lock clean bench soak
 
 # Each description's $(NAME) is written with that setting's value.
 help:  ## List the targets.
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | $(RUN_SETTINGS) awk -F':.*## ' '{ \
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | $(RUN_SETTINGS) STORE_PATH='$(STORE_PATH)' awk -F':.*## ' '{ \
 		text = $$2; \
 		while (match(text, /\$$\([A-Z_]+\)/)) \
 			text = substr(text, 1, RSTART - 1) ENVIRON[substr(text, RSTART + 2, RLENGTH - 3)] \
@@ -66,8 +68,12 @@ translations-update: translations-extract  ## Refresh the template and merge it 
 translations-status: translations  ## Per-language table: translated, fuzzy, missing.
 	$(TRANSLATE) status
 
-run: translations  ## Serve on http://$(HOST):$(PORT), $(WEB_CONCURRENCY) workers x $(THREADS) threads, with /preview/.
-	$(RUN_SETTINGS) PREVIEW_ENABLED=$${PREVIEW_ENABLED:-1} exec $(BIN)/gunicorn --config gunicorn.conf.py
+store: translations  ## Compile every payload into $(STORE_PATH) (skipped when up to date).
+	STORE_PATH='$(STORE_PATH)' $(BIN)/flask --app service.cli:create_cli_app store compile
+
+run: store  ## Serve on http://$(HOST):$(PORT), $(WEB_CONCURRENCY) workers x $(THREADS) threads, with /preview/.
+	$(RUN_SETTINGS) STORE_PATH='$(STORE_PATH)' PREVIEW_ENABLED=$${PREVIEW_ENABLED:-1} \
+		exec $(BIN)/gunicorn --config gunicorn.conf.py
 
 lint: $(DEV)  ## Ruff lint and format check, mypy (pyproject.toml's [tool.mypy]), hadolint.
 	$(BIN)/ruff check .
@@ -129,7 +135,7 @@ lock:  ## Re-resolve the lock files from pyproject.toml (needs network to PyPI).
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
 		--generate-hashes --upgrade -o requirements/dev.lock
 
-clean:  ## Remove the virtualenv and compiled catalogs.
-	rm -rf $(VENV)
+clean:  ## Remove the virtualenv, the compiled catalogs and the compiled store.
+	rm -rf $(VENV) build
 	find translations -name '*.mo' -delete
 	rm -rf tests/browser/node_modules tests/browser/screenshots

@@ -10,6 +10,7 @@ from service import config as service_config
 from service import preview
 from service.api import meta, v1
 from service.cli import register_commands
+from service.compiled_store import serving_store
 from service.config import StartupError
 from service.encoding import Payload, build_payload
 from service.errors import register_error_handlers
@@ -18,7 +19,7 @@ from service.host_header import require_valid_host
 from service.i18n import SOURCE_LANGUAGE
 from service.observability import ObservabilityMiddleware, process_metrics, record_store
 from service.openapi import render_document
-from service.payloads import build_store, current_store
+from service.payloads import current_store
 from service.redirects import redirect_response
 
 
@@ -54,14 +55,15 @@ def _openapi_payload(app: Flask, policy: HeaderPolicy) -> Payload:
 
 
 def reload_store(app: Flask) -> bool:
-    """Rebuild the payload store from disk; keep the serving one if the rebuild fails.
+    """Rebuild (or, with STORE_PATH, reload) the payload store; keep the serving one if
+    that fails.
 
     A file that cannot be read or parsed refuses the reload. A reload that serves less on
     purpose (an article removed, English changed so a translation became fuzzy) goes
     through, and says each article and language that is no longer served."""
     previous = app.extensions["payload_store"]
     try:
-        store = build_store(app.config)
+        store = serving_store(app.config)
     except StartupError as error:
         app.logger.error("reload refused, still serving the previous content: %s", error)
         return False
@@ -90,7 +92,7 @@ def create_app(config: dict | None = None) -> Flask:
     for key in ("CONTENT_DIR", "TRANSLATIONS_DIR"):
         app.config[key] = Path(app.config[key])
 
-    store = app.extensions["payload_store"] = build_store(app.config)
+    store = app.extensions["payload_store"] = serving_store(app.config)
     register_error_handlers(app)
     app.before_request(require_valid_host)
     app.register_blueprint(v1.bp)

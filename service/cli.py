@@ -24,6 +24,7 @@ from service.catalog_files import (
     languages,
 )
 from service.catalogs import Completeness, compile_catalog, provenance_of, read_po
+from service.compiled_store import compile_store
 from service.config import StartupError, from_environment
 from service.content.importer import markdown_from_plain_text
 from service.content.loader import load_articles
@@ -312,6 +313,23 @@ def openapi_check_command(path: Path):
     click.echo(f"{path} is up to date")
 
 
+store = AppGroup("store", help="Compile the payload store ahead of serving.")
+
+
+@store.command("compile")
+def store_compile_command():
+    """Build every payload and write the store to STORE_PATH (unless it is up to date)."""
+    config = current_app.config
+    if not config["STORE_PATH"]:
+        raise click.ClickException("STORE_PATH is not set: say where to write the store")
+    try:
+        written = compile_store(config, config["STORE_PATH"])
+    except StartupError as error:
+        raise click.ClickException(str(error)) from None
+    state = "compiled" if written else "up to date"
+    click.echo(f"{config['STORE_PATH']}: {state}")
+
+
 def register_commands(app: Flask):
     app.cli.add_command(translate)
     app.cli.add_command(content)
@@ -324,4 +342,5 @@ def create_cli_app() -> Flask:
     app.config.from_mapping(from_environment())
     app.cli.add_command(translate)
     app.cli.add_command(content)
+    app.cli.add_command(store)
     return app

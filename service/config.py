@@ -79,6 +79,11 @@ def _public_base_url(environ: Mapping[str, str]) -> str:
     return raw
 
 
+def _store_path(environ: Mapping[str, str]) -> Path | None:
+    raw = environ.get("STORE_PATH", "").strip()
+    return Path(raw).resolve() if raw else None
+
+
 def from_environment(environ: Mapping[str, str] | None = None) -> dict:
     """Return the Flask config keys this service reads, from the environment."""
     environ = os.environ if environ is None else environ
@@ -97,6 +102,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict:
         "TRANSLATION_COMPLETENESS_THRESHOLD": _integer(
             environ, "TRANSLATION_COMPLETENESS_THRESHOLD", 100, 0, 100
         ),
+        # The compiled payload store (service/compiled_store.py); unset: built at start-up.
+        "STORE_PATH": _store_path(environ),
         # Prometheus metrics, served by the gunicorn master on this port (0: off).
         "METRICS_PORT": _integer(environ, "METRICS_PORT", 0, 0, 65535),
         # The translators' HTML preview (service/preview.py); `make run` turns it on.

@@ -124,6 +124,7 @@ class _Offered:
     """The offered tags in canonical form, for lookup."""
 
     def __init__(self, tags: tuple[str, ...]):
+        self.tags = tags
         self.canonical = tuple((canonicalize(parse_tag(tag)), tag) for tag in tags)
         self.by_subtags = {canonical.subtags: (canonical, tag) for canonical, tag in self.canonical}
 
@@ -226,6 +227,10 @@ class Negotiator:
     def __init__(self, offered: tuple[str, ...]):
         self.offered = _Offered(offered)
         self._memoized = functools.lru_cache(maxsize=MEMO_ENTRIES)(self._negotiate)
+
+    def __reduce__(self):
+        """Pickled (in a compiled store) as what it is made from: its memo is not kept."""
+        return Negotiator, (self.offered.tags,)
 
     def negotiate(self, lang_values: tuple[str, ...], accept_language: str) -> Negotiation:
         """Negotiate from the `lang` query values and the Accept-Language header."""

@@ -195,6 +195,21 @@ class PayloadStore:
         self.codes = CodeIndex(articles)
         self.payloads: dict[tuple[ResourceKey, str], Payload] = {}
         self.list_pages: dict[tuple[tuple[str, ...], int], Payload] = {}
+        self._add_memos()
+        self._build()
+        every_alternate = [
+            (slug, tag, media_type)
+            for slug in self.articles
+            for tag in sorted(self.available[slug])
+            for media_type in ALTERNATE_REPRESENTATIONS
+        ]
+        self.prebuilt_alternates: dict[tuple[str, str, str], Payload] = {}
+        if len(every_alternate) <= ALTERNATES_CACHED:
+            for arguments in every_alternate:
+                self.prebuilt_alternates[arguments] = self._build_alternate(*arguments)
+
+    def _add_memos(self):
+        """The bounded memos of what is built on request (empty in a new or loaded store)."""
         self.query_payload = functools.lru_cache(maxsize=QUERY_MEMO_SIZE)(self._query_payload)
         # Bounded: requested tags are client-chosen. The identity variant is not kept: it
         # costs a few microseconds to make (nothing rehashed whole), less than a memo's
@@ -203,17 +218,24 @@ class PayloadStore:
         self._gzip_with_requested_language = functools.lru_cache(maxsize=1024)(
             Payload.gzip_with_requested_language
         )
-        self._build()
-        self.alternate = functools.lru_cache(maxsize=ALTERNATES_CACHED)(self._build_alternate)
-        every_alternate = [
-            (slug, tag, media_type)
-            for slug in self.articles
-            for tag in sorted(self.available[slug])
-            for media_type in ALTERNATE_REPRESENTATIONS
-        ]
-        if len(every_alternate) <= ALTERNATES_CACHED:
-            for arguments in every_alternate:
-                self.alternate(*arguments)
+        self._built_alternate = functools.lru_cache(maxsize=ALTERNATES_CACHED)(
+            self._build_alternate
+        )
+
+    def __getstate__(self) -> dict:
+        """What service/compiled_store.py writes: everything built, not the memos."""
+        memos = ("query_payload", "_gzip_with_requested_language", "_built_alternate")
+        return {name: value for name, value in vars(self).items() if name not in memos}
+
+    def __setstate__(self, state: dict):
+        vars(self).update(state)
+        self._add_memos()
+
+    def alternate(self, slug: str, tag: str, media_type: str) -> Payload:
+        """Article `slug` in language `tag` as JSON-LD or FHIR: built at start-up when
+        they all fit, else on first request (memoized, bounded)."""
+        built = self.prebuilt_alternates.get((slug, tag, media_type))
+        return built or self._built_alternate(slug, tag, media_type)
 
     def served_language(self, candidates: tuple[str, ...], slug: str) -> str:
         """The language article `slug` is given in, for a request's candidates."""
@@ -486,7 +508,7 @@ class PayloadStore:
         return self.query_payload(PayloadStore.article_list_page, candidates, selection, page)
 
     def _build_alternate(self, slug: str, tag: str, media_type: str) -> Payload:
-        """Article `slug` in language `tag` as JSON-LD or FHIR (memoized: `alternate`)."""
+        """Article `slug` in language `tag` as JSON-LD or FHIR (see `alternate`)."""
         localizer, article = self.localizer(tag), self.articles[slug]
         head = self._localize(localizer, article)
         disclaimer, summary = self._notices(localizer, article)

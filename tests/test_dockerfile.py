@@ -6,9 +6,11 @@ import runpy
 import subprocess
 
 import pytest
+import yaml
 from dockerfile_parse import DockerfileParser
 
-from service.config import REPOSITORY_DIR
+from service.compiled_store import COMPILED_SETTINGS, compiled_settings
+from service.config import REPOSITORY_DIR, from_environment
 from service.gunicorn_worker import HeadReadingThreadWorker
 
 BUILD_TOOLS = re.compile(r"\b(gcc|g\+\+|make|build-essential|clang|cc|pip install)\b")
@@ -123,3 +125,38 @@ def test_the_build_compiles_the_catalogs_with_the_projects_command(build_stage):
     copied = " ".join(values(build_stage, "COPY"))
     for needed in ("service", "translations", "requirements/main.lock"):
         assert needed in copied
+
+
+def assignments(stage, instruction) -> dict[str, str]:
+    return dict(pair.split("=", 1) for item in values(stage, instruction) for pair in item.split())
+
+
+def test_the_build_compiles_the_store_the_image_serves_with_the_settings_it_runs_with(
+    build_stage, final_stage, image_environment
+):
+    """`make store`'s command runs in the build; the image serves that file; and the
+    settings compiled into it are the image's, the service's defaults and the
+    Kubernetes config map's, so the store is never refused as compiled with others."""
+    dry_run = subprocess.run(
+        ["make", "--no-print-directory", "--dry-run", "--always-make", "store", "VENV=/venv"],
+        cwd=REPOSITORY_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    store_command = dry_run.stdout.strip().splitlines()[-1].split(" ", 1)[1]  # without STORE_PATH
+    assert store_command.startswith("/venv/bin/flask ")
+    runs = [" ".join(command.split()) for command in values(build_stage, "RUN")]
+    assert any(store_command in command for command in runs), runs
+    assert assignments(build_stage, "ENV")["STORE_PATH"] == image_environment["STORE_PATH"]
+    built_with = assignments(build_stage, "ARG")
+    assert assignments(final_stage, "ARG") == built_with
+    for name in built_with:
+        assert image_environment[name] == f"${name}", name  # the image runs with them
+    config_map = yaml.safe_load((REPOSITORY_DIR / "deploy/kubernetes/configmap.yaml").read_text())
+    deployed = {name: config_map["data"][name] for name in COMPILED_SETTINGS}
+    assert (
+        compiled_settings(from_environment(built_with))
+        == compiled_settings(from_environment({}))
+        == compiled_settings(from_environment(deployed))
+    )

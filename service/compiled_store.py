@@ -1,0 +1,180 @@
+"""The payload store, compiled ahead of serving the way catalogs are compiled to `.mo`.
+
+Building every payload (parse, localize, dump through the schemas, serialize, gzip,
+hash) takes tens of seconds for a thousand articles in twenty languages; loading the
+result takes about a second. So `make store` (`flask store compile`, also run by the
+Docker build) builds the store once and writes it to STORE_PATH, and every server
+start and reload loads it. The file starts with one line of JSON saying what it was
+built from (format version, a digest of the content, catalogs and code, the settings
+that shape payloads, and the digest of the rest); loading checks each, so a store that
+is stale or damaged refuses to start with one line naming what differs, and one that
+loads serves exactly what an in-process build would.
+
+Without STORE_PATH (tests, tools, a developer's custom directories) the store is built
+in-process, as before.
+"""
+
+import gc
+import hashlib
+import json
+import os
+import pickle
+from importlib import metadata
+from pathlib import Path
+
+from service.config import PACKAGE_DIR, StartupError
+from service.payloads import PayloadStore, build_store
+
+# Bump when the pickled classes change shape in a way the code digest would not show.
+FORMAT_VERSION = 1
+MAGIC = b"patient-info-store"
+# The settings compiled into payloads (their headers, links and language availability).
+COMPILED_SETTINGS = (
+    "CACHE_MAX_AGE",
+    "CORS_ALLOWED_ORIGINS",
+    "PUBLIC_BASE_URL",
+    "ARTICLES_PER_PAGE",
+    "TRANSLATION_COMPLETENESS_THRESHOLD",
+)
+# Libraries whose output is in the payloads (names, schemas, Markdown, catalogs).
+LIBRARIES = ("babel", "marshmallow", "markdown-it-py", "polib", "Flask")
+
+
+class StoreError(StartupError):
+    """The compiled store is missing, stale or damaged: one line says which, and how to fix it."""
+
+
+def _files(directory: Path, patterns: tuple[str, ...]) -> list[Path]:
+    return sorted(path for pattern in patterns for path in directory.rglob(pattern))
+
+
+def _digest_files(digest, directory: Path, patterns: tuple[str, ...]) -> None:
+    for path in _files(directory, patterns):
+        digest.update(str(path.relative_to(directory)).encode() + b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+
+
+def input_digests(config: dict) -> dict[str, str]:
+    """What the store is built from, each as a digest: content, catalogs, code, libraries."""
+    parts = {
+        "content": (config["CONTENT_DIR"], ("*.md", "*.toml")),
+        "catalogs": (config["TRANSLATIONS_DIR"], ("*.po", "*.pot")),
+        "code": (PACKAGE_DIR, ("*.py",)),
+    }
+    digests = {}
+    for name, (directory, patterns) in parts.items():
+        digest = hashlib.sha256()
+        _digest_files(digest, Path(directory), patterns)
+        digests[name] = digest.hexdigest()
+    versions = ",".join(f"{name}={metadata.version(name)}" for name in LIBRARIES)
+    digests["libraries"] = hashlib.sha256(versions.encode()).hexdigest()
+    return digests
+
+
+def compiled_settings(config: dict) -> dict[str, object]:
+    """The settings as the header holds them (JSON: tuples become lists)."""
+    return json.loads(json.dumps({name: config[name] for name in COMPILED_SETTINGS}))
+
+
+def _header(config: dict, body: bytes) -> dict:
+    return {
+        "format": FORMAT_VERSION,
+        "inputs": input_digests(config),
+        "settings": compiled_settings(config),
+        "body_sha256": hashlib.sha256(body).hexdigest(),
+    }
+
+
+def compile_store(config: dict, path: Path) -> bool:
+    """Build the store and write it to `path` (atomically); False when the file there
+    is already up to date, so `make` can call this on every run."""
+    if path.is_file():
+        try:
+            _check_header(config, path, _read_header(path)[0])
+            return False
+        except StoreError:
+            pass  # stale or damaged: rebuild
+    store = build_store(config)
+    body = pickle.dumps(store, protocol=pickle.HIGHEST_PROTOCOL)
+    header = json.dumps(_header(config, body), sort_keys=True).encode()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    with partial.open("wb") as file:
+        file.write(MAGIC + b" " + header + b"\n")
+        file.write(body)
+    os.replace(partial, path)
+    return True
+
+
+def _read_header(path: Path) -> tuple[dict, int]:
+    """The header and where the body starts."""
+    try:
+        with path.open("rb") as file:
+            line = file.readline(1 << 16)
+    except FileNotFoundError:
+        raise StoreError(f"{path}: no compiled store; run `make store`") from None
+    except OSError as error:
+        raise StoreError(f"{path}: cannot be read: {error.strerror}") from None
+    magic, _, header = line.partition(b" ")
+    try:
+        if magic != MAGIC:
+            raise ValueError("not a store file")
+        decoded = json.loads(header)
+        if not isinstance(decoded, dict):
+            raise ValueError("header is not an object")
+    except ValueError:
+        raise StoreError(f"{path}: not a compiled store (damaged?); run `make store`") from None
+    return decoded, len(line)
+
+
+def _check_header(config: dict, path: Path, header: dict) -> None:
+    """Refuse a store built by another format, from other inputs or with other settings."""
+    if header.get("format") != FORMAT_VERSION:
+        raise StoreError(
+            f"{path}: compiled by another version of the service (format "
+            f"{header.get('format')}, this one reads {FORMAT_VERSION}); run `make store`"
+        )
+    built_from, now = header.get("inputs") or {}, input_digests(config)
+    if changed := [name for name in now if built_from.get(name) != now[name]]:
+        raise StoreError(
+            f"{path}: stale: the {' and '.join(changed)} changed since it was compiled; "
+            "run `make store`"
+        )
+    built_with, settings = header.get("settings") or {}, compiled_settings(config)
+    if differing := [name for name in settings if built_with.get(name) != settings[name]]:
+        shown = ", ".join(
+            f"{name}={built_with.get(name)!r} (configured: {settings[name]!r})"
+            for name in differing
+        )
+        raise StoreError(
+            f"{path}: compiled with other settings: {shown}; run `make store` "
+            "with the settings the service runs with"
+        )
+
+
+def load_store(config: dict, path: Path) -> PayloadStore:
+    """Load the compiled store at `path`, refusing one that is stale or damaged."""
+    header, start = _read_header(path)
+    _check_header(config, path, header)
+    try:
+        body = memoryview(path.read_bytes())[start:]  # a view: no second copy
+    except OSError as error:
+        raise StoreError(f"{path}: cannot be read: {error.strerror}") from None
+    if hashlib.sha256(body).hexdigest() != header.get("body_sha256"):
+        raise StoreError(f"{path}: damaged (its digest does not match); run `make store`")
+    gc.disable()  # a collection every few thousand objects made loading five times slower
+    try:
+        store = pickle.loads(body)  # noqa: S301 - our own build artifact, its digest checked
+    finally:
+        gc.enable()
+    if not isinstance(store, PayloadStore):
+        raise StoreError(f"{path}: damaged (not a payload store); run `make store`")
+    return store
+
+
+def serving_store(config: dict) -> PayloadStore:
+    """The store to serve: loaded from STORE_PATH when it is set, else built here."""
+    if config.get("STORE_PATH"):
+        return load_store(config, Path(config["STORE_PATH"]))
+    return build_store(config)

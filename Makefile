@@ -72,8 +72,7 @@ store: translations  ## Compile every payload into $(STORE_PATH) (skipped when u
 	STORE_PATH='$(STORE_PATH)' $(BIN)/flask --app service.cli:create_cli_app store compile
 
 run: store  ## Serve on http://$(HOST):$(PORT), $(WEB_CONCURRENCY) workers x $(THREADS) threads, with /preview/.
-	$(RUN_SETTINGS) STORE_PATH='$(STORE_PATH)' PREVIEW_ENABLED=$${PREVIEW_ENABLED:-1} \
-		exec $(BIN)/gunicorn --config gunicorn.conf.py
+	$(RUN_SETTINGS) STORE_PATH='$(STORE_PATH)' PREVIEW_ENABLED=$${PREVIEW_ENABLED:-1} exec $(BIN)/gunicorn --config gunicorn.conf.py
 
 lint: $(DEV)  ## Ruff lint and format check, mypy (pyproject.toml's [tool.mypy]), hadolint.
 	$(BIN)/ruff check .

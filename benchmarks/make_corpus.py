@@ -1,8 +1,9 @@
 """Generate a synthetic corpus: N copies of the first article, each with its own catalogs.
 
 Article i is the shipped article under the slug `synthetic-NNNN` with its title
-numbered; its catalog in each language is the shipped one under the new message
-contexts, so bodies keep the real sizes and scripts. Like a real corpus, languages
+numbered, plus a related-reading section (a list, marks, links to other articles); its
+catalog in each language is the shipped one under the new message contexts, so bodies
+keep the real sizes and scripts. Like a real corpus, languages
 catch up at their own pace: per (article, language), most catalogs are complete, some
 lack their last section, some are missing, a few have a fuzzy entry (`coverage`).
 Interface catalogs are copied as shipped. The output is what the service reads
@@ -61,6 +62,19 @@ def _replace_line(text: str, key: str, value: str) -> str:
     return replaced
 
 
+def related_section(number: int) -> tuple[str, list[tuple[str, str]]]:
+    """A section with a list, marks and links (to article 1 and the previous article),
+    as Markdown, and its (heading or list item) strings."""
+    previous = synthetic_slug(max(number - 1, 1))
+    items = [
+        f"Read [the first article](article:{synthetic_slug(1)}#pain) *before* treatment.",
+        f"Compare it with [the previous one](article:{previous}).",
+        "Ask your **clinic** or [a trusted source](https://medlineplus.gov/).",
+    ]
+    markdown = "\n## Related Reading {#related}\n\n" + "".join(f"- {item}\n" for item in items)
+    return markdown, [("Related Reading", "Related Reading"), *((item, item) for item in items)]
+
+
 def _renumbered(entry: polib.POEntry, seed_slug: str, slug: str, number: int) -> polib.POEntry:
     """The seed's catalog entry as it reads for synthetic article `number`."""
     is_title = entry.msgctxt.endswith("/title")
@@ -73,13 +87,23 @@ def _renumbered(entry: polib.POEntry, seed_slug: str, slug: str, number: int) ->
     )
 
 
-def _article_catalog(seed: polib.POFile, seed_slug: str, number: int, how: str) -> polib.POFile:
-    """The seed's catalog (or template) renumbered for article `number`, translated `how`."""
+def _article_catalog(
+    seed: polib.POFile, seed_slug: str, number: int, how: str, tag: str | None
+) -> polib.POFile:
+    """The seed's catalog (or template, `tag` None) renumbered for article `number`, with
+    its related section (marked `[tag]`: a stand-in translation that keeps the markup),
+    translated `how`."""
     slug = synthetic_slug(number)
     catalog = polib.POFile(wrapwidth=0)  # long lines: wrapping would take most of the run
     catalog.metadata = dict(seed.metadata)
     catalog.header = seed.header
     entries = [_renumbered(entry, seed_slug, slug, number) for entry in seed if not entry.obsolete]
+    entries += [
+        polib.POEntry(
+            msgctxt=f"{slug}/related", msgid=english, msgstr=f"[{tag}] {text}" if tag else ""
+        )
+        for english, text in related_section(number)[1]
+    ]
     last_section = entries[-1].msgctxt
     for entry in entries:
         if how == PARTIAL and entry.msgctxt == last_section:
@@ -100,7 +124,7 @@ def write_corpus(output_dir: Path, count: int) -> tuple[Path, Path]:
     seed = parse_article_file(seed_text.encode(), str(SEED_PATH))
     for number in range(1, count + 1):
         text = _replace_line(seed_text, "slug", synthetic_slug(number))
-        text = _replace_line(text, "title", f"{seed.title} ({number})")
+        text = _replace_line(text, "title", f"{seed.title} ({number})") + related_section(number)[0]
         (content_dir / f"{synthetic_slug(number)}.md").write_text(text, encoding="utf-8")
     for file in catalog_files(SHIPPED_TRANSLATIONS):
         if file.article is None:
@@ -119,13 +143,13 @@ def write_corpus(output_dir: Path, count: int) -> tuple[Path, Path]:
         slug = synthetic_slug(number)
         template_path = article_template_path(translations_dir, slug)
         template_path.parent.mkdir(parents=True, exist_ok=True)
-        _article_catalog(seed_template, seed.slug, number, COMPLETE).save(str(template_path))
+        _article_catalog(seed_template, seed.slug, number, COMPLETE, None).save(str(template_path))
         for index, (tag, seed_catalog) in enumerate(seed_catalogs.items()):
             how = coverage(number, index)
             if how != MISSING:
                 path = article_catalog(translations_dir, tag, slug).po_path
                 path.parent.mkdir(parents=True, exist_ok=True)
-                _article_catalog(seed_catalog, seed.slug, number, how).save(str(path))
+                _article_catalog(seed_catalog, seed.slug, number, how, tag).save(str(path))
     for file in catalog_files(translations_dir):
         if problems := compile_catalog(file):
             raise ValueError(problems[0])

@@ -19,9 +19,12 @@ from service.catalog_files import ARTICLES_FOLDER, catalog_files, languages
 from service.catalogs import provenance_of
 from service.config import from_environment
 from service.content.loader import load_articles
+from service.content.model import text_units
+from service.content.render import blocks_json, unit_texts
+from service.content.translation import translate_blocks
 from service.headers import JSON
 from service.i18n import SOURCE_LANGUAGE
-from service.payloads import translation_provenance
+from service.payloads import links_in, translation_provenance
 from service.schemas import SectionSchema
 from service.urls import article_url, section_url
 from service.validation import validated_dump
@@ -69,6 +72,9 @@ def create_app() -> Flask:
         def gettext(text):
             return translations.pgettext(context, text) if translations else text
 
+        units = [unit.source for unit in text_units(found.blocks)]
+        blocks = translate_blocks(found.blocks, [gettext(source) for source in units])
+
         urls = [None, *(section_url(slug, each.id) for each in article.sections), None]
         data = {
             "language": language,
@@ -77,7 +83,8 @@ def create_app() -> Flask:
             "id": found.id,
             "heading": found.heading and gettext(found.heading),
             "position": position,
-            "paragraphs": [gettext(paragraph) for paragraph in found.paragraphs],
+            "paragraphs": list(unit_texts(blocks)),
+            "blocks": blocks_json(blocks, links_in(language)),
             "translation": translations
             and translation_provenance(language, provenance_of(translations.info())),
             "links": {

@@ -19,13 +19,14 @@ from werkzeug.datastructures import MultiDict
 from service import schemas
 from service.codes import CodeQuery
 from service.content.model import CODE_SYSTEMS, Article
+from service.content.render import blocks_html
 from service.encoding import Payload, build_payload
 from service.errors import INVALID_RESPONSE_TYPE, Problem
 from service.headers import JSON
 from service.i18n import N_, text_direction
 from service.localization import DISCLAIMER, REVIEW_SUMMARIES, Localizer
 from service.modified import language_modified
-from service.payloads import PayloadStore
+from service.payloads import PayloadStore, links_in
 from service.urls import article_url, with_lang
 from service.validation import serialize, validated_dump
 
@@ -107,9 +108,10 @@ def _paragraph(text: str, language: str, enclosing: str) -> str:
     return f"<p{attributes}>{html.escape(text, quote=False)}</p>"
 
 
-def summary_html(paragraphs: list[tuple[str, str]], language: str) -> str:
-    """Paragraphs as escaped HTML in a block that says its language and direction."""
-    body = "".join(_paragraph(text, tag, language) for text, tag in paragraphs)
+def summary_html(opening: str, notices: list[tuple[str, str]], language: str) -> str:
+    """The opening's HTML (its blocks, rendered and escaped) and the notices as escaped
+    paragraphs, in a block that says its language and direction."""
+    body = opening + "".join(_paragraph(text, tag, language) for text, tag in notices)
     return f'<div lang="{language}" dir="{text_direction(language)}">{body}</div>'
 
 
@@ -127,11 +129,14 @@ def _entry(store: PayloadStore, candidates: tuple[str, ...], article: Article) -
     localizer = store.localizer(tag)
     title = localizer.title(article)
     opening = localizer.section(article, article.sections[0])
-    paragraphs = [
-        *((text, opening.language) for text in opening.paragraphs),
+    notices = [
         astuple(localizer.interface(REVIEW_SUMMARIES[article.metadata.clinical_review])),
         astuple(localizer.interface(DISCLAIMER)),
     ]
+    links = links_in(tag)
+    opening_html = blocks_html(
+        opening.blocks, lambda slug, section_id: store.public_url(links(slug, section_id))
+    )
     updated = store.modified[article.slug, tag]
     body = {
         "lang": opening.language,
@@ -147,9 +152,12 @@ def _entry(store: PayloadStore, candidates: tuple[str, ...], article: Article) -
         ],
         "id": {"value": f"urn:patient-info:article:{article.slug}:{tag}"},
         "updated": {"value": _atom_date(updated)},
-        "summary": {"value": summary_html(paragraphs, opening.language), "type": "html"},
+        "summary": {
+            "value": summary_html(opening_html, notices, opening.language),
+            "type": "html",
+        },
     }
-    languages = (title.language, *(paragraph_language for _, paragraph_language in paragraphs))
+    languages = (title.language, opening.language, *(language for _, language in notices))
     return _Entry(body, languages, updated)
 
 

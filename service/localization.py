@@ -8,8 +8,10 @@ in. Payloads are built with it at start-up, and error bodies with it per request
 from dataclasses import dataclass
 
 from service.catalogs import Catalogs
-from service.content.inline import MarkupError, parse_inline
-from service.content.model import Article, Section, plain_text
+from service.content.inline import MarkupError
+from service.content.model import Article, Block, Section
+from service.content.render import unit_texts
+from service.content.translation import translate_blocks
 from service.i18n import N_, SOURCE_LANGUAGE
 
 # Translators: shown with every article. Use the usual wording of patient leaflets.
@@ -37,13 +39,13 @@ class LocalizedSection:
     """A section whole in one language: translated, or all English."""
 
     heading: str | None
-    paragraphs: list[str]  # plain text of each paragraph and list item, markup rendered away
+    blocks: tuple[Block, ...]  # the English tree, its text units translated
     language: str
 
-
-def plain_paragraph(source: str) -> str:
-    """The plain text of one text unit's inline Markdown (MarkupError if it is invalid)."""
-    return plain_text(parse_inline(source))
+    @property
+    def paragraphs(self) -> list[str]:
+        """Plain text of each text unit: v1's `paragraphs`."""
+        return list(unit_texts(self.blocks))
 
 
 @dataclass(frozen=True)
@@ -78,9 +80,9 @@ class Localizer:
             if all(texts):
                 heading = texts.pop(0) if section.heading else None
                 try:
-                    paragraphs = [plain_paragraph(text) for text in texts]  # type: ignore[arg-type]
+                    blocks = translate_blocks(section.blocks, texts)  # type: ignore[arg-type]
                 except MarkupError:  # `make translations` refuses it; never serve it
                     pass
                 else:
-                    return LocalizedSection(heading, paragraphs, self.tag)
-        return LocalizedSection(section.heading, list(section.paragraphs), SOURCE_LANGUAGE)
+                    return LocalizedSection(heading, blocks, self.tag)
+        return LocalizedSection(section.heading, section.blocks, SOURCE_LANGUAGE)

@@ -17,7 +17,11 @@ FHIR_JSON = "application/fhir+json; fhirVersion=4.3"  # FHIR R4B
 
 # What a kind of resource (a payload key's first part) can be served as, preferred
 # (the default) first; any other kind is JSON only.
-MEDIA_TYPES_BY_KIND = {"article": (JSON, JSON_LD, FHIR_JSON)}
+HTML_FRAGMENT = "text/html; charset=utf-8"  # a section as sanitized HTML, no page around it
+MEDIA_TYPES_BY_KIND = {
+    "article": (JSON, JSON_LD, FHIR_JSON),
+    "section": (JSON, HTML_FRAGMENT),
+}
 
 MediaRange = tuple[str, str, frozenset[tuple[str, str]]]
 

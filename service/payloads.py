@@ -28,6 +28,7 @@ from service.catalogs import (
 from service.codes import CodeIndex
 from service.content.loader import load_articles
 from service.content.model import Article
+from service.content.render import LinkUrl, blocks_json, section_html
 from service.encoding import Encoded, Payload, build_payload
 from service.encodings import AcceptedCodings
 from service.headers import JSON, HeaderPolicy, shared
@@ -44,7 +45,7 @@ from service.localization import (
     Localized,
     Localizer,
 )
-from service.media_types import FHIR_JSON, JSON_LD
+from service.media_types import FHIR_JSON, HTML_FRAGMENT, JSON_LD
 from service.modified import text_modified
 from service.representations import LocalizedArticle
 from service.urls import (
@@ -82,7 +83,7 @@ ALTERNATE_REPRESENTATIONS = {  # schema instances are reused: building them is c
     FHIR_JSON: (representations.fhir_composition, schemas.FhirCompositionSchema()),
 }
 LANGUAGE_VARY = ("Accept-Language",)
-# An article has several representations (ALTERNATE_REPRESENTATIONS): chosen by Accept.
+# An article and a section have several representations (media_types.py), by Accept.
 ARTICLE_VARY = ("Accept", *LANGUAGE_VARY)
 # A language is offered only when every interface string (errors, disclaimer) has its
 # translation; the operators' threshold applies to articles.
@@ -117,10 +118,23 @@ class LocalizedHead:
 TRANSLATION_SCHEMA = schemas.TranslationSchema()
 
 
+@functools.cache
+def links_in(tag: str) -> LinkUrl:
+    """Where an article served in `tag` links another article or section: its URL in
+    that language. The linked article negotiates for itself when followed, so no
+    article's payload depends on another's translations."""
+
+    def link_url(slug: str, section_id: str | None) -> str:
+        path = section_url(slug, section_id) if section_id else article_url(slug)
+        return with_lang(path, tag)
+
+    return link_url
+
+
 @functools.lru_cache(maxsize=1024)
 def translation_provenance(tag: str, provenance: Provenance | None) -> dict | None:
     """The `translation` member: who translated text in `tag`, dumped once through its
-    schema per catalog (schemas.DumpedOnce); None for the English."""
+    schema per catalog (schemas.Prebuilt); None for the English."""
     if tag == SOURCE_LANGUAGE or provenance is None:
         return None
     return TRANSLATION_SCHEMA.dump({"language": tag, **provenance.as_dict()})
@@ -198,12 +212,18 @@ class PayloadStore:
         self._add_memos()
         self._build()
         every_alternate = [
-            (slug, tag, media_type)
-            for slug in self.articles
+            (key, tag, media_type)
+            for slug, article in self.articles.items()
             for tag in sorted(self.available[slug])
-            for media_type in ALTERNATE_REPRESENTATIONS
+            for key, media_type in (
+                *((ResourceKey("article", slug), each) for each in ALTERNATE_REPRESENTATIONS),
+                *(
+                    (ResourceKey("section", slug, section.id), HTML_FRAGMENT)
+                    for section in article.sections
+                ),
+            )
         ]
-        self.prebuilt_alternates: dict[tuple[str, str, str], Payload] = {}
+        self.prebuilt_alternates: dict[tuple[ResourceKey, str, str], Payload] = {}
         if len(every_alternate) <= ALTERNATES_CACHED:
             for arguments in every_alternate:
                 self.prebuilt_alternates[arguments] = self._build_alternate(*arguments)
@@ -231,11 +251,11 @@ class PayloadStore:
         vars(self).update(state)
         self._add_memos()
 
-    def alternate(self, slug: str, tag: str, media_type: str) -> Payload:
-        """Article `slug` in language `tag` as JSON-LD or FHIR: built at start-up when
-        they all fit, else on first request (memoized, bounded)."""
-        built = self.prebuilt_alternates.get((slug, tag, media_type))
-        return built or self._built_alternate(slug, tag, media_type)
+    def alternate(self, key: ResourceKey, tag: str, media_type: str) -> Payload:
+        """An article in language `tag` as JSON-LD or FHIR, or a section as an HTML
+        fragment: built ahead when they all fit, else on first request (memoized, bounded)."""
+        built = self.prebuilt_alternates.get((key, tag, media_type))
+        return built or self._built_alternate(key, tag, media_type)
 
     def served_language(self, candidates: tuple[str, ...], slug: str) -> str:
         """The language article `slug` is given in, for a request's candidates."""
@@ -372,6 +392,8 @@ class PayloadStore:
                     "direction": text_direction(localized.language),
                     "url": section_url(article.slug, section.id),
                     "paragraphs": localized.paragraphs,
+                    "blocks": blocks_json(localized.blocks, links_in(localizer.tag)),
+                    "tree": localized.blocks,  # for the other representations; not dumped
                     "translation": translation_provenance(localized.language, provenance),
                 }
             )
@@ -460,6 +482,7 @@ class PayloadStore:
                     },
                 },
                 [section["language"]],
+                vary=ARTICLE_VARY,
             )
         return head
 
@@ -507,8 +530,12 @@ class PayloadStore:
             return built
         return self.query_payload(PayloadStore.article_list_page, candidates, selection, page)
 
-    def _build_alternate(self, slug: str, tag: str, media_type: str) -> Payload:
-        """Article `slug` in language `tag` as JSON-LD or FHIR (see `alternate`)."""
+    def _build_alternate(self, key: ResourceKey, tag: str, media_type: str) -> Payload:
+        """An article in language `tag` as JSON-LD or FHIR, or a section as an HTML
+        fragment (see `alternate`)."""
+        if key.kind == "section":
+            return self._section_html(key, tag)
+        slug = key.slug
         localizer, article = self.localizer(tag), self.articles[slug]
         head = self._localize(localizer, article)
         disclaimer, summary = self._notices(localizer, article)
@@ -525,6 +552,7 @@ class PayloadStore:
             summary,
             document_type,
             head.provenance if tag != SOURCE_LANGUAGE else None,
+            lambda slug, section_id: self.public_url(links_in(tag)(slug, section_id)),
         )
         build, schema = ALTERNATE_REPRESENTATIONS[media_type]
         body = serialize(schema, build(localized), f"{canonical} as {media_type}")
@@ -541,6 +569,26 @@ class PayloadStore:
             ("Content-Location", canonical),
         )
         return build_payload(body, tag, self.policy, media_type, vary=ARTICLE_VARY, extra=extra)
+
+    def _section_html(self, key: ResourceKey, tag: str) -> Payload:
+        """A section as a sanitized HTML fragment, from the same tree as its `blocks`."""
+        article = self.articles[key.slug]
+        section = next(each for each in article.sections if each.id == key.section_id)
+        localized = self.localizer(tag).section(article, section)
+        body = section_html(
+            localized.heading,
+            localized.blocks,
+            language=localized.language,
+            direction=text_direction(localized.language),
+            link_url=links_in(tag),
+        ).encode()
+        extra = (
+            shared("Content-Language", localized.language),
+            ("Content-Location", with_lang(key.path, tag)),
+        )
+        return build_payload(
+            body, localized.language, self.policy, HTML_FRAGMENT, vary=ARTICLE_VARY, extra=extra
+        )
 
     def _language_entry(self, tag: str, response_locale: Locale, slugs) -> dict:
         """One language's names, completeness and provenance; per article for `slugs`."""

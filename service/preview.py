@@ -9,10 +9,11 @@ PREVIEW_ENABLED is on (see the README).
 """
 
 from dataclasses import dataclass, replace
+from html import escape
 
 from babel import Locale
 from flask import Blueprint, Response, render_template
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from service.api.serving import negotiate_lang
 from service.catalogs import Catalog, Completeness, MessageKey, read_po
@@ -22,8 +23,7 @@ from service.content.render import inline_html
 from service.errors import ARTICLE_NOT_FOUND, Problem
 from service.i18n import SOURCE_LANGUAGE
 from service.localization import DISCLAIMER, REVIEW_SUMMARIES
-from service.payloads import PayloadStore, current_store
-from service.urls import links_in
+from service.payloads import PayloadStore, current_store, links_in
 
 HTML = "text/html; charset=utf-8"
 # Only our own stylesheet may load; no scripts, frames, forms or remote anything.
@@ -80,16 +80,13 @@ class Row:
 
 
 def rendered(text: str) -> Markup:
-    """A string as patients see it: its inline Markdown (marks, links to the API's URL of
-    the linked article) as escaped HTML, or the text escaped when it has none or is not
-    valid Markdown."""
+    """A string as patients see it: its inline Markdown as escaped HTML (links to the
+    API's URL of the linked article), or the escaped text when it is not valid."""
     try:
-        spans = parse_inline(text)
+        html = inline_html(parse_inline(text), links_in(SOURCE_LANGUAGE))
     except MarkupError:
-        return escape(text)
-    if len(spans) == 1 and not spans[0].marks and not spans[0].href:
-        return escape(spans[0].text)
-    return Markup(inline_html(spans, links_in(SOURCE_LANGUAGE)))  # noqa: S704 - all escaped
+        html = escape(text)
+    return Markup(html)  # noqa: S704 - every text in it is escaped (render.inline_html)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from service.catalogs import Provenance
-from service.content.model import Article
+from service.content.model import Article, Block
+from service.content.render import LinkUrl, blocks_html, structured_text
 from service.i18n import N_, SOURCE_LANGUAGE, text_direction
 from service.localization import Localized
 
@@ -42,6 +43,7 @@ class LocalizedArticle:
     review_summary: Localized
     document_type: Localized
     translation: Provenance | None  # of the article's catalog; None for the English
+    link_url: LinkUrl  # where a link to another article or section points (absolute)
 
 
 def _optional(**values) -> dict:
@@ -77,7 +79,7 @@ def medical_web_page(localized: LocalizedArticle) -> dict:
                 "url": section["url"],
                 "in_language": section["language"],
                 **_optional(name=section["heading"]),
-                "text": "\n\n".join(section["paragraphs"]),
+                "text": structured_text(section["tree"]),
             }
             for section in localized.sections
         ],
@@ -119,6 +121,19 @@ def _narrative(language: str, paragraphs: list[Localized | str]) -> dict:
         )
         ElementTree.SubElement(div, "p", attributes).text = text
     return {"status": "additional", "div": ElementTree.tostring(div, encoding="unicode")}
+
+
+def _blocks_narrative(language: str, blocks: tuple[Block, ...], localized) -> dict:
+    """A FHIR Narrative of a section's blocks: XHTML lists, quotes, marks and links (a
+    call-out as a div: FHIR's XHTML has no aside), every text escaped."""
+    attributes = " ".join(
+        f'{name}="{value}"' for name, value in _language_attributes(language).items()
+    )
+    body = blocks_html(blocks, localized.link_url, callout_tag="div")
+    return {
+        "status": "additional",
+        "div": f'<div xmlns="{XHTML_NAMESPACE}" {attributes}>{body}</div>',
+    }
 
 
 def _language_attributes(language: str) -> dict:
@@ -179,7 +194,7 @@ def fhir_composition(localized: LocalizedArticle) -> dict:
         "section": [
             {
                 **_optional(title=section["heading"]),
-                "text": _narrative(section["language"], section["paragraphs"]),
+                "text": _blocks_narrative(section["language"], section["tree"], localized),
             }
             for section in localized.sections
         ],

@@ -59,11 +59,12 @@ class TranslationSchema(Schema):
     medical_review = fields.Nested(MedicalReviewSchema, required=True)
 
 
-class DumpedOnce(fields.Nested):
-    """A nested object the payload builder dumps once through its schema (`dump_once`)
-    and shares: thousands of sections carry the same few provenance objects, and a
-    marshmallow dump of each was a tenth of start-up. The payload is still validated
-    against the schema's JSON Schema, so a value not dumped through it cannot pass."""
+class Prebuilt(fields.Nested):
+    """A nested value the payload builder makes in its documented JSON form once and
+    shares (a catalog's provenance, dumped through its schema; a section's blocks,
+    rendered from its tree): thousands of payloads carry them, and a marshmallow dump of
+    each was a tenth of start-up. Every payload is still validated against the schema's
+    JSON Schema, so a value not in that form cannot be served."""
 
     # Named as Nested names it (marshmallow's Nested renames Field's `value`).
     def _serialize(self, nested_obj, attr, obj, **kwargs):  # type: ignore[override]
@@ -71,11 +72,76 @@ class DumpedOnce(fields.Nested):
 
 
 def _translation_field(what: str) -> fields.Nested:
-    return DumpedOnce(
+    return Prebuilt(
         TranslationSchema,
         required=True,
         allow_none=True,
         metadata={"description": f"Provenance of {what}'s translation; null for the English."},
+    )
+
+
+MARKS = ("emphasis", "strong")
+BLOCK_TYPES = ("paragraph", "list", "quote", "callout")
+CALLOUT_KINDS = ("note", "tip", "important", "warning", "caution")
+
+
+class SpanSchema(Schema):
+    """A run of text with the same marks; a link when it has `href`."""
+
+    text = fields.String(required=True)
+    marks = fields.List(
+        fields.String(validate=validate.OneOf(MARKS)),
+        metadata={"description": "Absent when the text is plain."},
+    )
+    href = fields.String(
+        metadata={
+            "description": "A link: an https:// address, or the API URL of another article "
+            "or section in this article's language (?lang=); absent when not a link.",
+            "example": "/v1/articles/laser-treatment-for-stretch-marks?lang=es",
+        }
+    )
+    article = fields.String(metadata={"description": "An internal link's article slug."})
+    section = fields.String(
+        allow_none=True,
+        metadata={"description": "An internal link's section id (null: the whole article)."},
+    )
+
+
+class ListItemSchema(Schema):
+    text = fields.List(fields.Nested(SpanSchema), required=True)
+    ordered = fields.Boolean(metadata={"description": "Whether `items` is numbered."})
+    items = fields.List(
+        fields.Nested(lambda: ListItemSchema()),  # noqa: PLW0108 - defined below
+        metadata={"description": "A nested list (one level), when the item has one."},
+    )
+
+
+class BlockSchema(Schema):
+    """One block of a section: `paragraph` (`text`), `list` (`ordered`, `items`), `quote`
+    (`blocks`) or `callout` (`kind`, `blocks`: a note, tip or warning set apart)."""
+
+    type = fields.String(required=True, validate=validate.OneOf(BLOCK_TYPES))
+    text = fields.List(fields.Nested(SpanSchema), metadata={"description": "paragraph"})
+    ordered = fields.Boolean(metadata={"description": "list"})
+    items = fields.List(fields.Nested(ListItemSchema), metadata={"description": "list"})
+    kind = fields.String(
+        validate=validate.OneOf(CALLOUT_KINDS), metadata={"description": "callout"}
+    )
+    blocks = fields.List(
+        fields.Nested(lambda: BlockSchema()),  # noqa: PLW0108 - defined below
+        metadata={"description": "quote, callout"},
+    )
+
+
+def _blocks_field() -> Prebuilt:
+    return Prebuilt(
+        BlockSchema,
+        many=True,
+        required=True,
+        metadata={
+            "description": "The section's text as typed blocks with inline marks and "
+            "links: what `paragraphs` flattens (one string per paragraph or list item)."
+        },
     )
 
 
@@ -102,6 +168,7 @@ class SectionBodySchema(SectionEntrySchema):
 
     direction = fields.String(required=True, validate=validate.OneOf(DIRECTIONS))
     paragraphs = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    blocks = _blocks_field()
 
 
 class ArticleBaseSchema(Schema):
@@ -210,6 +277,7 @@ class SectionSchema(LocalizedSchema):
     heading = fields.String(required=True, allow_none=True)
     position = fields.Integer(required=True, validate=validate.Range(min=1))
     paragraphs = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    blocks = _blocks_field()
     translation = _translation_field("this section")
     links = fields.Nested(SectionLinksSchema, required=True)
 

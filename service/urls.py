@@ -1,7 +1,5 @@
 """The API's paths, built in one place: resources, paged lists and canonical URLs."""
 
-import functools
-from collections.abc import Callable
 from typing import NamedTuple
 from urllib.parse import urlencode
 
@@ -60,16 +58,3 @@ def page_links(path: str, query: Query, page: int, pages: int, tag: str) -> tupl
         if 1 <= number <= pages
     )
     return (("Link", links),)
-
-
-@functools.cache
-def links_in(tag: str) -> Callable[[str, str | None], str]:
-    """Where an article served in `tag` links another article or section: its URL in
-    that language. The linked article negotiates for itself when followed, so no
-    article's text depends on another's translations."""
-
-    def link_url(slug: str, section_id: str | None) -> str:
-        path = section_url(slug, section_id) if section_id else article_url(slug)
-        return with_lang(path, tag)
-
-    return link_url

@@ -56,9 +56,15 @@ def test_article_template_gives_each_string_its_article_and_section_context():
     assert len(contexts) == 12
     assert contexts[0] == f"{SLUG}/title"
     assert {f"{SLUG}/{section_id}" for section_id in SECTION_IDS} <= set(contexts)
-    noted = [message for message in messages if any("broken" in c for c in message.auto_comments)]
-    assert [message.context for message in noted] == [f"{SLUG}/sewing-up"]  # its one paragraph
-    assert messages[2].auto_comments == ["overview, block 2: paragraph"]
+    # Each string says where it is; the section's note for translators is on its block.
+    assert [message.auto_comments[0] for message in messages[:3]] == [
+        "The title.",
+        "overview, block 1: paragraph",
+        "overview, block 2: paragraph",
+    ]
+    notes = [message for message in messages if len(message.auto_comments) > 1]
+    assert [message.context for message in notes] == [f"{SLUG}/sewing-up"]
+    assert "broken" in notes[0].auto_comments[1]
 
 
 def valid_article(**changes) -> str:

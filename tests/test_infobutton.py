@@ -71,7 +71,8 @@ def parse_atom(response) -> ElementTree.Element:
 
 
 class Paragraphs(HTMLParser):
-    """(attributes, text) of each <p> in a summary, and the attributes of its <div>."""
+    """(attributes, text) of each <p> and list item in a summary (v1's paragraphs: one
+    per item), and the attributes of its <div>."""
 
     def __init__(self, html: str):
         super().__init__()
@@ -83,9 +84,10 @@ class Paragraphs(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag == "div":
             self.block = dict(attrs)
-        else:
-            assert tag == "p"
+        elif tag in ("p", "li"):
             self.paragraphs.append((dict(attrs), ""))
+        else:
+            assert tag in ("ul", "ol"), tag
 
     def handle_data(self, data):
         attributes, text = self.paragraphs[-1]
@@ -193,12 +195,16 @@ def test_json_feed_mirrors_medlineplus_connect(client, recipient, language):
 
 
 def test_summaries_escape_html():
-    html = summary_html([('Say "no" to <script> & co', "en"), ("مرحبا", "ar")], "en")
+    html = summary_html(
+        "<ul><li>A list</li></ul>", [('Say "no" to <script> & co', "en"), ("مرحبا", "ar")], "en"
+    )
     assert html == (
-        '<div lang="en" dir="ltr"><p>Say "no" to &lt;script&gt; &amp; co</p>'
+        '<div lang="en" dir="ltr"><ul><li>A list</li></ul>'
+        '<p>Say "no" to &lt;script&gt; &amp; co</p>'
         '<p lang="ar" dir="rtl">مرحبا</p></div>'
     )
     assert Paragraphs(html).paragraphs == [
+        ({}, "A list"),
         ({}, 'Say "no" to <script> & co'),
         ({"lang": "ar", "dir": "rtl"}, "مرحبا"),
     ]

@@ -61,13 +61,20 @@ def test_an_unavailable_type_is_a_localized_406_listing_what_is(client, language
         assert media_type in problem["detail"]
 
 
-def test_resources_with_one_representation_refuse_others(client):
+def test_resources_with_fewer_representations_refuse_others(client):
     section = f"{ARTICLE}/sections/pain"
     response = client.get(section, headers={"Accept": "application/ld+json"})
     assert response.status_code == 406
-    assert JSON in response.get_json()["detail"]
-    assert JSON_LD not in response.get_json()["detail"]
-    ok = client.get(section, headers={"Accept": "application/json, text/html;q=0.5"})
+    detail = response.get_json()["detail"]
+    assert JSON in detail
+    assert "text/html" in detail  # a section is also an HTML fragment
+    assert JSON_LD not in detail
+    preferred = client.get(section, headers={"Accept": "application/json, text/html;q=0.5"})
+    assert (preferred.status_code, preferred.content_type) == (200, JSON)
+    assert preferred.headers["Vary"].startswith("Accept, ")
+    index = client.get(f"{ARTICLE}/sections", headers={"Accept": "text/html"})
+    assert index.status_code == 406
+    ok = client.get(f"{ARTICLE}/sections", headers={"Accept": "application/json, text/html"})
     assert ok.status_code == 200
     # Only the error depends on Accept there, and errors are never cached.
     assert "Accept," not in ok.headers["Vary"]

@@ -19,6 +19,7 @@ SECTION: dict[str, Any] = {
     "heading": None,
     "position": 1,
     "paragraphs": ["It may sting."],
+    "blocks": [{"type": "paragraph", "text": [{"text": "It may sting."}]}],
     "translation": None,
     "links": {"self": "/s", "article": "/a", "previous": None, "next": None},
 }

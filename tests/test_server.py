@@ -18,7 +18,7 @@ def test_gunicorn_serves_a_spanish_section(tmp_path):
         )
         assert status == 200
         assert headers["Content-Language"] == "es"
-        assert headers["Vary"] == "Accept-Language, Accept-Encoding"  # over 1 KB
+        assert headers["Vary"] == "Accept, Accept-Language, Accept-Encoding"  # HTML too; > 1 KB
         section = json.loads(body)
         assert (section["language"], section["id"]) == ("es", "pain")
         status, _, body = server.fetch("/v1/articles/nope", **{"Accept-Language": "es"})

@@ -150,7 +150,7 @@ def serve(key: ResourceKey) -> Response:
     media_type = acceptable_media_type(MEDIA_TYPES_BY_KIND.get(key.kind, (JSON,)), environ)
     if media_type != JSON:
         # JSON-LD and FHIR have no `requested_language` member: only encoding varies.
-        return send_payload(store.alternate(key.slug, served, media_type))
+        return send_payload(store.alternate(key, served, media_type))
     return _send_negotiated(store, environ, payload, negotiation)
 
 

@@ -114,12 +114,20 @@ def get_section(slug: str, section_id: str):
     ---
     get:
       summary: Get one section
-      description: Heading, paragraphs, position and links to the previous and next
-        sections.
+      description: Heading, typed blocks (paragraphs, lists, quotes, call-outs, with
+        inline marks and links), the v1 plain `paragraphs`, position and links to the
+        previous and next sections. By Accept, also a sanitized HTML fragment rendered
+        from the same blocks (`text/html`, a `section` element with `lang` and `dir`).
       tags: [sections]
       parameters: [slug, section_id, lang, accept_language, accept_encoding, if_none_match]
       responses:
-        "200": {description: The section., content: {application/json: {schema: Section}}}
+        "200":
+          description: The section, as JSON (the default) or an HTML fragment.
+          content:
+            application/json: {schema: Section}
+            text/html:
+              schema: {type: string, description: "A <section lang dir> element: h2, p,
+                ul/ol/li, blockquote, aside (call-outs), em, strong, a; all text escaped."}
         "304": NotModified
         "400": InvalidLanguage
         "404": NotFound

@@ -163,3 +163,27 @@ def section_html(
         f'<section lang="{escape(language)}" dir="{escape(direction)}">'
         f"{heading_html}{blocks_html(blocks, link_url, callout_label)}</section>"
     )
+
+
+def structured_text(blocks: tuple[Block, ...], indent: str = "") -> str:
+    """The blocks as plain text that keeps their structure, for formats with a text
+    field only (schema.org's `text`): blank lines between blocks, list items as "- " or
+    "1. " lines (nested ones indented), quotes and call-outs as "> " lines."""
+    parts = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            parts.append(indent + block.text)
+        elif isinstance(block, ListBlock):
+            parts.append("\n".join(_list_lines(block.ordered, block.items, indent)))
+        else:
+            quoted = structured_text(block.blocks)
+            parts.append("\n".join(f"{indent}> {line}".rstrip() for line in quoted.split("\n")))
+    return "\n\n".join(parts)
+
+
+def _list_lines(ordered: bool, items: tuple[ListItem, ...], indent: str) -> list[str]:
+    lines = []
+    for number, item in enumerate(items, start=1):
+        lines.append(f"{indent}{f'{number}.' if ordered else '-'} {item.text}")
+        lines += _list_lines(item.children_ordered, item.children, indent + "   ")
+    return lines

@@ -6,10 +6,12 @@ to it in their editor.
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import polib
+from babel import Locale
 from babel.messages.plurals import get_plural
 
 from service.content.inline import markup_mismatch
@@ -29,6 +31,39 @@ _MARKUP = re.compile(r"</?[A-Za-z!][^>]*>|&#?[A-Za-z0-9]+;|https?://\S+|www\.\S+
 # A msgstr equal to an English msgid this long is English left in, not a translation.
 _LONG_ENGLISH = 20
 _PLURAL_FORMS = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=.+$")
+
+# Script rules, on every msgstr of every language (the Persian, Urdu and CJK ones by the
+# catalog's language). Presentation forms: the ligatures (U+FB00-U+FB4F: ﬁ, Armenian,
+# Hebrew) and Arabic's (U+FB50-U+FDFF, U+FE70-U+FEFF; U+FEFF is also the byte-order
+# mark, no more welcome inside a text). They are glyphs, for fonts to choose: as text
+# they defeat search, sorting and screen readers.
+_PRESENTATION_FORMS = re.compile(r"[\ufb00-\ufdff\ufe70-\ufeff]")
+# Bidi controls (LRM, RLM, ALM, embeddings and overrides, isolates): the service sets
+# the direction (`direction`, dir=); controls inside a text reorder it unseen. ZWNJ
+# (U+200C) joins or parts letters and is no bidi control: Persian spelling needs it
+# (the plural ending in کتاب‌ها).
+_BIDI_CONTROLS = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Letters of Arabic that Persian and Urdu write with their own code points: the same
+# look in some fonts, but different letters to search, sort and shape.
+_FOREIGN_LETTERS = {
+    "fa": {"\u064a": "\u06cc", "\u0643": "\u06a9", "\u0649": "\u06cc"},
+    "ur": {
+        "\u064a": "\u06cc or \u06d2",
+        "\u0643": "\u06a9",
+        "\u0647": "\u06c1 or \u06be",
+    },
+}
+# CJK characters: radicals to Han (U+2E80-U+9FFF: CJK symbols and punctuation, kana,
+# bopomofo, extension A, unified ideographs), compatibility ideographs and forms,
+# half- and full-width forms, and the supplementary ideographic planes.
+_CJK = r"\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff"
+_FULL_WIDTH = dict(zip(",.:;?!()", "，。：；？！（）", strict=True))
+_HALF_WIDTH_BY_CJK = re.compile(rf"(?<=[{_CJK}])[,.:;?!()]|[,.:;?!()](?=[{_CJK}])")
+# Inline Markdown that is not running text: a link's target `](https://…)`, emphasis
+# marks and link brackets.
+_MARKDOWN_SYNTAX = re.compile(r"(?<=\])\([^()\s]*\)|[*_\[\]]")
+_CJK_LANGUAGES = ("zh", "ja")
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Zs"})
 
 
 @dataclass(frozen=True)
@@ -70,7 +105,86 @@ def _formatting_error(entry: polib.POEntry, text: str) -> str | None:
     return None
 
 
-def _entry_problems(entry: polib.POEntry, plural_count: int) -> list[str]:
+def _characters(characters: list[str]) -> str:
+    """Each character once, by code point and name; shown too unless invisible (a bidi
+    control printed would reorder the very message)."""
+    return ", ".join(
+        ("" if unicodedata.category(char) in _INVISIBLE else f"{char} ")
+        + f"(U+{ord(char):04X} {unicodedata.name(char, '?')})"
+        for char in dict.fromkeys(characters)
+    )
+
+
+def _not_nfc(text: str) -> str | None:
+    """Where the text first differs from its NFC form, if it does."""
+    if unicodedata.is_normalized("NFC", text):
+        return None
+    normal = unicodedata.normalize("NFC", text)
+    at = next(
+        (index for index, (a, b) in enumerate(zip(text, normal, strict=False)) if a != b),
+        min(len(text), len(normal)),
+    )
+    codes = " ".join(f"U+{ord(char):04X}" for char in text[at : at + 3])
+    return (
+        f"text is not Unicode NFC at {text[max(at - 3, 0) : at + 3]!r} ({codes}): "
+        "save it normalised to NFC (composed characters)"
+    )
+
+
+def _half_width_punctuation(text: str) -> str | None:
+    """ASCII sentence punctuation touching a Chinese or Japanese character.
+
+    Chinese and Japanese running text takes full-width punctuation (，。：；？！（）), so
+    `,.:;?!()` directly before or after a CJK character (Han, kana, CJK and full-width
+    punctuation) is a slip: `结束.`, `第一, 第二`, `(见上文)`. Everything else is left
+    alone, which is what lets ASCII stand where it belongs: between ASCII characters
+    (`L90.6`, `/v1/articles`, `application/json`, `https://…`, `GET, HEAD`, a quoted
+    “2026-01-31T12:00:00Z”), and in placeholders, whose `%(`/`)s` never touch a CJK
+    character. Markdown syntax is read past first (a link's `](target)`, `*`, `_`,
+    `[`, `]`), so `[说明](article:x)。` passes and `**注意**.` does not. A space
+    between CJK text and the punctuation is not looked at.
+    """
+    text = _MARKDOWN_SYNTAX.sub("", text)
+    slips = [
+        f"{text[max(match.start() - 2, 0) : match.end() + 2]!r} (write {_FULL_WIDTH[match[0]]})"
+        for match in _HALF_WIDTH_BY_CJK.finditer(text)
+    ]
+    if not slips:
+        return None
+    more = f" and {len(slips) - 3} more" if len(slips) > 3 else ""
+    return (
+        f"ASCII punctuation next to Chinese or Japanese characters: {', '.join(slips[:3])}"
+        f"{more}; running text takes full-width punctuation"
+    )
+
+
+def _script_problems(text: str, language: str) -> list[str]:
+    """The text's Unicode form and the characters its language writes it in."""
+    problems = []
+    if problem := _not_nfc(text):
+        problems.append(problem)
+    if found := _PRESENTATION_FORMS.findall(text):
+        problems.append(
+            f"presentation forms {_characters(found)}: write the plain characters they "
+            "stand for (their NFKC form); fonts choose the shapes"
+            + ("; delete the byte-order mark" if "\ufeff" in found else "")
+        )
+    if found := _BIDI_CONTROLS.findall(text):
+        problems.append(
+            f"bidi control characters {_characters(found)}: delete them; "
+            "the service sets the text's direction (ZWNJ U+200C is allowed)"
+        )
+    foreign = _FOREIGN_LETTERS.get(language, {})
+    if found := [char for char in text if char in foreign]:
+        name = Locale.parse(language).english_name
+        instead = "; ".join(f"{char} -> {foreign[char]}" for char in dict.fromkeys(found))
+        problems.append(f"Arabic letters {name} writes otherwise: {_characters(found)} ({instead})")
+    if language in _CJK_LANGUAGES and (problem := _half_width_punctuation(text)):
+        problems.append(problem)
+    return problems
+
+
+def _entry_problems(entry: polib.POEntry, plural_count: int, language: str) -> list[str]:
     problems = []
     if entry.obsolete:
         return ["obsolete entry (#~) left in: delete it"]
@@ -97,6 +211,7 @@ def _entry_problems(entry: polib.POEntry, plural_count: int) -> list[str]:
             problems.append(f"markup or links the English does not have: {added}")
         if text == entry.msgid and len(entry.msgid) >= _LONG_ENGLISH:
             problems.append("the translation is the English text: translate it or leave it empty")
+        problems += _script_problems(text, language)
     forms = len(entry.msgstr_plural)
     if entry.msgid_plural and any(entry.msgstr_plural.values()) and forms != plural_count:
         problems.append(f"{forms} plural forms, the language has {plural_count}")
@@ -144,6 +259,7 @@ def check_catalog(catalog: polib.POFile, path: Path, babel_name: str) -> list[Ca
         CatalogProblem(path, 1, "header", text) for text in _header_problems(catalog, babel_name)
     ]
     count = get_plural(babel_name).num_plurals
+    language = babel_name.partition("_")[0].lower()  # the script rules' key: zh for zh_Hant
     seen = set()  # polib's own duplicate check is quadratic in the catalog's size
     for entry in catalog:
         key = (entry.msgctxt, entry.msgid, entry.obsolete)
@@ -154,6 +270,6 @@ def check_catalog(catalog: polib.POFile, path: Path, babel_name: str) -> list[Ca
             continue  # fuzzy entries are never served; a translator is still on them
         found += [
             CatalogProblem(path, entry.linenum, _label(entry), text)
-            for text in _entry_problems(entry, count)
+            for text in _entry_problems(entry, count, language)
         ]
     return found

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import polib
 from babel import Locale
-from babel.messages.plurals import get_plural
 
+from service import plural_forms
 from service.content.inline import markup_mismatch
 
 TRANSLATED_BY = "X-Translated-By"
@@ -30,7 +30,6 @@ _PLACEHOLDER = re.compile(r"%\([^)]*\)[sdif]|%[sdif]|\{[A-Za-z0-9_]*\}")
 _MARKUP = re.compile(r"</?[A-Za-z!][^>]*>|&#?[A-Za-z0-9]+;|https?://\S+|www\.\S+")
 # A msgstr equal to an English msgid this long is English left in, not a translation.
 _LONG_ENGLISH = 20
-_PLURAL_FORMS = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=.+$")
 
 # Script rules, on every msgstr of every language (the Persian, Urdu and CJK ones by the
 # catalog's language). Presentation forms: the ligatures (U+FB00-U+FB4F: ﬁ, Armenian,
@@ -229,10 +228,8 @@ def _header_problems(catalog: polib.POFile, babel_name: str) -> list[str]:
         problems.append(f"Language header is {metadata.get('Language')!r}, expected {babel_name!r}")
     if "charset=utf-8" not in metadata.get("Content-Type", "").lower().replace(" ", ""):
         problems.append("Content-Type header must say charset=UTF-8")
-    expected = get_plural(babel_name)
-    match = _PLURAL_FORMS.match(metadata.get("Plural-Forms", ""))
-    if not match or int(match[1]) != expected.num_plurals:
-        problems.append(f"Plural-Forms header must be {str(expected)!r} (CLDR)")
+    if wrong := plural_forms.problem(babel_name, metadata.get("Plural-Forms", "")):
+        problems.append(f"{wrong}: for example {plural_forms.plural_forms(babel_name)!r}")
     revision = metadata.get("PO-Revision-Date", "")
     if not re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d[+-]\d{4}", revision):
         problems.append(f"PO-Revision-Date {revision!r} is not a date like 2026-11-24 10:00+0000")
@@ -258,7 +255,7 @@ def check_catalog(catalog: polib.POFile, path: Path, babel_name: str) -> list[Ca
     found = [
         CatalogProblem(path, 1, "header", text) for text in _header_problems(catalog, babel_name)
     ]
-    count = get_plural(babel_name).num_plurals
+    count = plural_forms.form_count(babel_name)
     language = babel_name.partition("_")[0].lower()  # the script rules' key: zh for zh_Hant
     seen = set()  # polib's own duplicate check is quadratic in the catalog's size
     for entry in catalog:

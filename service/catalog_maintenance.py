@@ -32,6 +32,7 @@ from service.catalog_files import (
     unparsable,
 )
 from service.config import REPOSITORY_DIR
+from service.plural_forms import plural_forms
 from service.content.model import Article, text_unit_labels, text_units
 
 PROJECT = "patient-info-api"
@@ -238,6 +239,7 @@ def new_catalog(file: CatalogFile, template: BabelCatalog, translated_by: str = 
             "Language-Team": "",
             TRANSLATED_BY: translated_by,
             MEDICAL_REVIEW: NO_REVIEW,
+            "Plural-Forms": plural_forms(file.babel_name),  # CLDR's, not Babel's old table
         },
     )
 

@@ -75,7 +75,7 @@ def test_every_command_of_the_guide_runs(copies):
             assert result.returncode == 0, (command, result.stdout, result.stderr)
             ran.append(command.split()[0:2])
     assert ["make", "translations-update"] in ran
-    assert (copies / "pl" / "LC_MESSAGES" / "articles").is_dir()  # `init pl` made them
+    assert (copies / "nl" / "LC_MESSAGES" / "articles").is_dir()  # `init nl` made them
 
 
 def test_the_guide_s_curl_commands_answer(tmp_path):

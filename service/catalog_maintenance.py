@@ -32,8 +32,8 @@ from service.catalog_files import (
     unparsable,
 )
 from service.config import REPOSITORY_DIR
-from service.plural_forms import plural_forms
 from service.content.model import Article, text_unit_labels, text_units
+from service.plural_forms import plural_forms
 
 PROJECT = "patient-info-api"
 BUGS_ADDRESS = "translations@patient-info.invalid"

@@ -27,9 +27,7 @@ SEED = REPOSITORY_DIR.parent / "shared" / "seeds" / "000_58aa6e1b2accfe2f.txt"
 FIRST_LANGUAGES = ("en", "es", "fr", "de", "pt-BR", "zh-Hans", "ar", "vi", "ru")
 ADDED_LANGUAGES = ("zh-Hant", "ko", "fil", "ht", "it", "ja", "fa", "pl", "hi", "ur", "uk", "bn")
 OFFERED_LANGUAGES = (*FIRST_LANGUAGES, *ADDED_LANGUAGES)
-TRANSLATED_LANGUAGES = tuple(
-    sorted(OFFERED_LANGUAGES[1:], key=lambda tag: tag.replace("-", "_"))
-)
+TRANSLATED_LANGUAGES = tuple(sorted(OFFERED_LANGUAGES[1:], key=lambda tag: tag.replace("-", "_")))
 
 
 ICD10CM_OID = "2.16.840.1.113883.6.90"  # HL7's OID for ICD-10-CM, as Infobutton clients send it
@@ -155,12 +153,17 @@ ACCEPT_LANGUAGE_CASES = [
     ("zh-CN", "zh-Hans"),
     ("zh-SG", "zh-Hans"),
     ("zh-Hans-CN", "zh-Hans"),
-    ("zh-TW", "en"),
-    ("zh-HK", "en"),
-    ("zh-MO", "en"),
-    ("zh-Hant", "en"),
-    ("zh-Hant-TW, es", "es"),
-    ("zh-TW, zh;q=0.5", "zh-Hans"),
+    ("zh-TW", "zh-Hant"),
+    ("zh-HK", "zh-Hant"),
+    ("zh-MO", "zh-Hant"),
+    ("zh-Hant", "zh-Hant"),
+    ("zh-Hant-TW, es", "zh-Hant"),
+    ("zh-TW, zh;q=0.5", "zh-Hant"),
+    ("zh-TW;q=0.5, zh", "zh-Hans"),
+    ("yue-HK", "zh-Hant"),
+    ("tl-PH", "fil"),
+    ("fa-IR", "fa"),
+    ("ur-PK", "ur"),
     ("pt", "pt-BR"),
     ("pt-PT", "pt-BR"),
     ("ar-EG", "ar"),
@@ -168,7 +171,8 @@ ACCEPT_LANGUAGE_CASES = [
     ("de-AT", "de"),
     ("ru-UA", "ru"),
     ("vi-VN", "vi"),
-    ("ja, es;q=0.1", "es"),
+    ("nl, es;q=0.1", "es"),  # not offered: the next range
+    ("ja, es;q=0.1", "ja"),
     ("es;q=NaN", "en"),
     ("es;q=2", "en"),
     ("es;q=-1", "en"),
@@ -179,8 +183,9 @@ ACCEPT_LANGUAGE_CASES = [
     ("en;q=0", "en"),
     ("en;q=0, fr", "fr"),
     ("en;q=0, es-MX;q=0.5", "es"),
-    ("en;q=0, ja", "en"),
-    ("en;q=0, zh-TW", "en"),
+    ("en;q=0, nl", "en"),
+    ("en;q=0, ja", "ja"),
+    ("en;q=0, zh-TW", "zh-Hant"),
     ("en;q=0, *", "en"),
     ("*;q=0", "en"),
     ("es;q=0, en;q=0", "en"),
@@ -197,8 +202,10 @@ LANG_PARAMETER_CASES = [
     ("pt_br", "", "pt-BR", "pt-BR"),
     ("es_ES", "", "es", "es-ES"),
     ("zh-cn", "", "zh-Hans", "zh-CN"),
-    ("ja", "fr", "fr", "ja"),  # well-formed, not offered: the header decides
-    ("ja", "", "en", "ja"),
+    ("nl", "fr", "fr", "nl"),  # well-formed, not offered: the header decides
+    ("nl", "", "en", "nl"),
+    ("ja", "fr", "ja", "ja"),
+    ("zh-TW", "", "zh-Hant", "zh-TW"),
     ("es-MX", "", "es", "es-MX"),
     ("zho", "fr", "zh-Hans", "zho"),  # an alias, as in the header
     # Private use and grandfathered tags are well-formed (RFC 5646 2.1): rule 1 goes on.

@@ -21,6 +21,7 @@ from benchmarks.servers import running_server
 from service import create_app
 from service.config import REPOSITORY_DIR
 from service.urls import article_url, section_url
+from tests.helpers import OFFERED_LANGUAGES
 
 
 def test_floor_naive_and_service_start_under_gunicorn_and_answer_alike(tmp_path):
@@ -94,7 +95,7 @@ def test_the_synthetic_corpus_loads_each_article_in_the_languages_it_is_translat
         synthetic_slug(n) for n in range(1, count + 1)
     ]
     languages = client.get("/v1/languages").get_json()["languages"]
-    assert len(languages) == 9
+    assert len(languages) == len(OFFERED_LANGUAGES)
     assert all(language["offered"] for language in languages)
     tags = [language["tag"] for language in languages if language["tag"] != "en"]
     mix = set()

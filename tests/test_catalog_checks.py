@@ -5,12 +5,12 @@ import unicodedata
 
 import polib
 import pytest
-from babel.messages.plurals import get_plural
 
 from service import create_app
 from service.catalog_checks import check_catalog
 from service.catalogs import CatalogError, read_po
 from service.cli import create_cli_app
+from service.plural_forms import plural_forms
 from tests.helpers import METHODS_MESSAGE, catalog_entry, compile_catalogs, interface_po
 
 
@@ -49,7 +49,12 @@ def add_plural(catalog):
         polib.POEntry(
             msgid="%(count)s article",
             msgid_plural="%(count)s articles",
-            msgstr_plural={0: "%(count)s artículo", 1: "%(count)s artículos", 2: "extra"},
+            msgstr_plural={
+                0: "%(count)s artículo",
+                1: "%(count)s de artículos",
+                2: "%(count)s artículos",
+                3: "extra",
+            },
         )
     )
 
@@ -72,9 +77,9 @@ CASES = [
     (set_msgstr(METHODS_MESSAGE, "Métodos &amp; %(methods)s."), "markup or links"),
     (set_msgstr(METHODS_MESSAGE, METHODS_MESSAGE), "the translation is the English text"),
     (add_obsolete, "obsolete entry (#~) left in"),
-    (add_plural, "3 plural forms, the language has 2"),
+    (add_plural, "4 plural forms, the language has 3"),
     (set_header("Language", "fr"), "Language header is 'fr', expected 'es'"),
-    (set_header("Plural-Forms", "nplurals=3; plural=0;"), "Plural-Forms header must be"),
+    (set_header("Plural-Forms", "nplurals=3; plural=0;"), "Plural-Forms does not group numbers"),
     (set_header("PO-Revision-Date", "YEAR-MO-DA HO:MI+ZONE"), "PO-Revision-Date"),
     (set_header("X-Translated-By", None), "X-Translated-By header is missing"),
     (set_header("X-Medical-Review", None), "X-Medical-Review header is missing"),
@@ -221,7 +226,7 @@ def write_catalog(directory, babel_name, entries):
     catalog.metadata = {
         "Language": babel_name,
         "Content-Type": "text/plain; charset=utf-8",
-        "Plural-Forms": str(get_plural(babel_name)),
+        "Plural-Forms": plural_forms(babel_name),
         "PO-Revision-Date": "2026-11-24 10:00+0000",
         "X-Translated-By": "Test translator",
         "X-Medical-Review": "none",

@@ -6,8 +6,8 @@ import unicodedata
 
 import polib
 import pytest
-from babel.messages.plurals import get_plural
 
+from service import plural_forms
 from service.catalog_files import (
     article_template_path,
     catalog_files,
@@ -63,19 +63,11 @@ def test_catalog_headers_are_correct_and_honest(tag, article):
     metadata = polib.pofile(str(CATALOGS[tag, article])).metadata
     babel_name = tag.replace("-", "_")
     assert metadata["Language"] == babel_name
-    assert metadata["Plural-Forms"] == str(get_plural(babel_name))
+    assert plural_forms.problem(babel_name, metadata["Plural-Forms"]) is None
     assert "patient-information API project team" in metadata["Language-Team"]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d[+-]\d{4}", metadata["PO-Revision-Date"])
     assert "AI" in metadata["X-Translated-By"]
     assert metadata["X-Medical-Review"] == "none"
-
-
-@pytest.mark.parametrize(
-    ("tag", "forms"), [("ar", 6), ("ru", 3), ("zh-Hans", 1), ("vi", 1), ("es", 2)]
-)
-def test_plural_forms_follow_cldr(tag, forms):
-    metadata = polib.pofile(str(CATALOGS[tag, None])).metadata
-    assert metadata["Plural-Forms"].startswith(f"nplurals={forms};")
 
 
 @pytest.mark.parametrize("tag", TRANSLATED_LANGUAGES)

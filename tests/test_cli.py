@@ -54,10 +54,11 @@ def test_update_keeps_provenance_headers(translate, translations_copy):
 
 
 def test_init_starts_a_catalog_with_cldr_plural_forms(translate, translations_copy):
-    result = translate("init", "pl", "--translated-by", "Test translator")
+    result = translate("init", "cs", "--translated-by", "Test translator")
     assert result.exit_code == 0, result.output
-    po = polib.pofile(str(interface_po(translations_copy, "pl")))
-    assert po.metadata["Plural-Forms"].startswith("nplurals=3;")
+    po = polib.pofile(str(interface_po(translations_copy, "cs")))
+    expected = "nplurals=3; plural=((n==1) ? 0 : (n>=2 && n<=4) ? 1 : 2);"  # one, few, other
+    assert po.metadata["Plural-Forms"] == expected
     assert po.metadata["X-Translated-By"] == "Test translator"
     assert po.metadata["X-Medical-Review"] == "none"
     assert translate("init", "not a tag!", "--translated-by", "x").exit_code == 2
@@ -77,6 +78,7 @@ def test_status_prints_a_row_per_article_and_language(translate):
         "medical",
         "review",
     ]
-    assert [row.split()[1] for row in rows[1:9]] == list(TRANSLATED_LANGUAGES)
-    assert all("100.0%" in row and row.endswith("none") for row in rows[1:9])
-    assert rows[-8:] == [f"{tag:<10}{'1 of 1':>16}" for tag in TRANSLATED_LANGUAGES]
+    count = len(TRANSLATED_LANGUAGES)
+    assert [row.split()[1] for row in rows[1 : count + 1]] == list(TRANSLATED_LANGUAGES)
+    assert all("100.0%" in row and row.endswith("none") for row in rows[1 : count + 1])
+    assert rows[-count:] == [f"{tag:<10}{'1 of 1':>16}" for tag in TRANSLATED_LANGUAGES]

@@ -22,7 +22,13 @@ from service.content.model import (
 )
 from service.content.render import blocks_json, section_html, unit_texts
 from service.content.translation import translate_blocks
-from tests.helpers import SECTION_IDS, SHIPPED_CONTENT, SHIPPED_TRANSLATIONS, SLUG
+from tests.helpers import (
+    SECTION_IDS,
+    SHIPPED_CONTENT,
+    SHIPPED_TRANSLATIONS,
+    SLUG,
+    TRANSLATED_LANGUAGES,
+)
 
 DATA = Path(__file__).parent / "data"
 EVERY_CONSTRUCT = DATA / "every-construct.md"
@@ -64,7 +70,7 @@ def test_the_first_article_moved_to_markdown_keeps_every_msgid_of_its_catalogs()
     assert article.sections[0].heading is None
     assert article.sections[2].translator_note.startswith("The last sentence is broken")
     catalogs = sorted(SHIPPED_TRANSLATIONS.glob(f"*/LC_MESSAGES/articles/{SLUG}.po"))
-    assert len(catalogs) == 8
+    assert len(catalogs) == len(TRANSLATED_LANGUAGES)
     for catalog in catalogs:
         keys = {(entry.msgctxt, entry.msgid) for entry in polib.pofile(str(catalog))}
         assert keys == set(article.messages()), catalog
@@ -73,7 +79,7 @@ def test_the_first_article_moved_to_markdown_keeps_every_msgid_of_its_catalogs()
 def test_shipped_translations_of_the_first_article_are_plain_markdown_matching_the_english():
     """The existing msgstrs carry over: each parses to one unmarked span of its own text."""
     catalogs = sorted(SHIPPED_TRANSLATIONS.glob(f"*/LC_MESSAGES/articles/{SLUG}.po"))
-    assert len(catalogs) == 8
+    assert len(catalogs) == len(TRANSLATED_LANGUAGES)
     for catalog in catalogs:
         for entry in polib.pofile(str(catalog)).translated_entries():
             assert parse_inline(entry.msgstr) == (Span(entry.msgstr),), (catalog, entry.msgid)

@@ -144,7 +144,9 @@ def test_metrics_add_up_across_two_workers_and_logs_are_json(tmp_path):
         sample(metrics, "patient_info_language_requests_total", requested="es", served="es") == 100
     )
     assert (
-        sample(metrics, "patient_info_language_requests_total", requested="zh-Hant", served="en")
+        sample(
+            metrics, "patient_info_language_requests_total", requested="zh-Hant", served="zh-Hant"
+        )
         == 100
     )
     assert sample(metrics, "patient_info_catalog_completeness_ratio", language="es") == 1.0

@@ -35,8 +35,9 @@ Health articles for patients, section by section, in many languages.
 
 **Language.** Give `lang` (one BCP 47 tag) or `Accept-Language`. `lang` wins when it
 names a language we offer; otherwise `Accept-Language` is looked up range by range
-(RFC 4647, with likely scripts: `zh-CN` gets `zh-Hans`, `pt-PT` gets `pt-BR`); then
-English. Every response says what it is in: `Content-Language`, and `language`,
+(RFC 4647, with likely scripts: `zh-CN` gets `zh-Hans`, `zh-TW` and `yue` `zh-Hant`,
+`pt-PT` `pt-BR`); then English. `GET /v1/languages` lists the languages offered (21,
+`fa`, `ur` and `ar` right-to-left). Every response says what it is in: `Content-Language`, and `language`,
 `direction` and (when it differs) `requested_language` in the body. A section that is
 not completely translated is served whole in English, with its own `language: "en"`.
 
@@ -44,11 +45,13 @@ not completely translated is served whole in English, with its own `language: "e
 (`Accept: application/ld+json`, a `MedicalWebPage`) and as a FHIR R4B `Composition`
 (`Accept: application/fhir+json`), built from the same text: a section served in
 English says so there too. `Accept` q-values are honoured; a type a resource does not
-have is a 406 listing those it has. These two carry no `requested_language`.
+have is a 406 listing those it has. These two carry no `requested_language`. A section
+is also a sanitized HTML fragment (`Accept: text/html`), rendered from its `blocks`,
+with `lang` and `dir` on its root.
 
 **Caching.** Every representation has a strong `ETag`; send it back in
 `If-None-Match` for a 304. Responses carry `Cache-Control: public, max-age=...` and
-`Vary: Accept-Language` (articles: `Vary: Accept, Accept-Language`).
+`Vary: Accept-Language` (articles and sections: `Vary: Accept, Accept-Language`).
 
 **Errors** are RFC 9457 `application/problem+json`, in the negotiated language.
 """

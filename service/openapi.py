@@ -37,8 +37,9 @@ Health articles for patients, section by section, in many languages.
 names a language we offer; otherwise `Accept-Language` is looked up range by range
 (RFC 4647, with likely scripts: `zh-CN` gets `zh-Hans`, `zh-TW` and `yue` `zh-Hant`,
 `pt-PT` `pt-BR`); then English. `GET /v1/languages` lists the languages offered (21,
-`fa`, `ur` and `ar` right-to-left). Every response says what it is in: `Content-Language`, and `language`,
-`direction` and (when it differs) `requested_language` in the body. A section that is
+`fa`, `ur` and `ar` right-to-left). Every response says what it is in:
+`Content-Language`, and `language`, `direction` and (when it differs)
+`requested_language` in the body. A section that is
 not completely translated is served whole in English, with its own `language: "en"`.
 
 **Representations.** JSON by default. An article is also served as schema.org JSON-LD

@@ -6,6 +6,7 @@ import unicodedata
 
 import polib
 import pytest
+from babel import Locale
 
 from service import plural_forms
 from service.catalog_files import (
@@ -14,7 +15,13 @@ from service.catalog_files import (
     interface_template_path,
     languages,
 )
-from tests.helpers import SECTION_IDS, SHIPPED_TRANSLATIONS, SLUG, TRANSLATED_LANGUAGES
+from tests.helpers import (
+    ICD10CM_OID,
+    SECTION_IDS,
+    SHIPPED_TRANSLATIONS,
+    SLUG,
+    TRANSLATED_LANGUAGES,
+)
 
 # Each language's interface catalog and its catalog of the first article.
 CATALOGS = {(file.tag, file.article): file.po_path for file in catalog_files(SHIPPED_TRANSLATIONS)}
@@ -79,15 +86,59 @@ def test_every_section_is_served_in_the_language(client, tag):
         section = json.loads(response.data)
         assert section["language"] == tag
         assert response.headers["Content-Language"] == tag
+        assert section["direction"] == Locale.parse(tag.replace("-", "_")).text_direction
         assert len(section["paragraphs"]) == len(english_section["paragraphs"])
         assert (section["heading"] is None) == (english_section["heading"] is None)
         assert not english_paragraphs & set(section["paragraphs"])
+        english_blocks = json.loads(
+            client.get(f"/v1/articles/{SLUG}/sections/{section_id}?lang=en").data
+        )["blocks"]
+        assert block_shape(section["blocks"]) == block_shape(english_blocks)
 
 
-def test_arabic_is_right_to_left(client):
-    article = json.loads(client.get(f"/v1/articles/{SLUG}?lang=ar").data)
+def block_shape(blocks: list[dict]) -> list:
+    """The blocks without their words: types, list kinds, item counts, marks and links."""
+    return [
+        (
+            block["type"],
+            block.get("ordered"),
+            [span_shape(item["text"]) for item in block.get("items", [])],
+            span_shape(block.get("text", [])),
+        )
+        for block in blocks
+    ]
+
+
+def span_shape(spans: list[dict]) -> list:
+    return [(tuple(span.get("marks", ())), span.get("href")) for span in spans if "href" in span]
+
+
+@pytest.mark.parametrize("tag", ["ar", "fa", "ur"])
+def test_right_to_left_languages_say_so_everywhere(client, tag):
+    """JSON, the HTML fragment, FHIR's narrative and the Infobutton feed all carry rtl."""
+    article = json.loads(client.get(f"/v1/articles/{SLUG}?lang={tag}").data)
     assert article["direction"] == "rtl"
     assert {section["direction"] for section in article["sections"]} == {"rtl"}
+    fragment = client.get(
+        f"/v1/articles/{SLUG}/sections/pain?lang={tag}", headers={"Accept": "text/html"}
+    ).data.decode()
+    assert fragment.startswith(f'<section lang="{tag}" dir="rtl">')
+    fhir = client.get(
+        f"/v1/articles/{SLUG}?lang={tag}", headers={"Accept": "application/fhir+json"}
+    ).get_json()
+    for part in fhir["section"]:
+        assert f'lang="{tag}" xml:lang="{tag}" dir="rtl"' in part["text"]["div"]
+    feed = client.get(
+        "/v1/infobutton",
+        query_string={
+            "mainSearchCriteria.v.c": "L90.6",
+            "mainSearchCriteria.v.cs": ICD10CM_OID,
+            "informationRecipient.languageCode.c": tag,
+            "knowledgeResponseType": "application/json",
+        },
+    ).get_json()["feed"]
+    assert feed["lang"] == tag  # MedlinePlus Connect's JSON spelling of xml:lang
+    assert feed["entry"][0]["summary"]["_value"].startswith(f'<div lang="{tag}" dir="rtl">')
     english = json.loads(client.get(f"/v1/articles/{SLUG}?lang=en").data)
     assert english["direction"] == "ltr"
 

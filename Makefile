@@ -25,6 +25,8 @@ STORE_PATH ?= $(CURDIR)/build/payload-store.pickle
 
 # What the tests need besides Python: Debian's Chromium and fonts (the preview's browser
 # tests), nginx (the caching-proxy tests), curl (the README's tour), npm (axe-core).
+# fonts-noto-core has a face for every script the preview shows (Urdu's Noto Nastaliq
+# Urdu too), fonts-noto-cjk Han and Hangul's.
 DEBIAN_TEST_PACKAGES := chromium fonts-noto-core fonts-noto-cjk nginx curl
 
 .DEFAULT_GOAL := help

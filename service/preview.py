@@ -19,7 +19,7 @@ from service.api.serving import negotiate_lang
 from service.catalogs import Catalog, Completeness, MessageKey, read_po
 from service.content.inline import MarkupError, parse_inline
 from service.content.model import Article, Section, text_unit_labels
-from service.content.render import inline_html
+from service.content.render import Frame, inline_html, text_unit_frames
 from service.errors import ARTICLE_NOT_FOUND, Problem
 from service.i18n import SOURCE_LANGUAGE
 from service.localization import DISCLAIMER, REVIEW_SUMMARIES
@@ -69,21 +69,39 @@ class Row:
     status: str  # SOURCE, TRANSLATED, FUZZY or UNTRANSLATED
     context: str | None  # the entry's msgctxt; None for interface strings
     block: str | None = None  # where in its section ("block 2: bulleted list, item 1")
+    frame: Frame = ("<p>", "</p>")  # the tags around it as it renders (render.py's)
+    language: str = SOURCE_LANGUAGE  # the translation's: its links lead to that language
 
     @property
     def source_html(self) -> Markup:
-        return rendered(self.source)
+        return self.framed(self.source, SOURCE_LANGUAGE)
 
     @property
     def translation_html(self) -> Markup | None:
-        return rendered(self.translation) if self.translation else None
+        return self.framed(self.translation, self.language) if self.translation else None
+
+    def framed(self, text: str, language: str) -> Markup:
+        """The text rendered inside its block: a list item in its list (numbered as in
+        the section), a paragraph in its quote or call-out, a heading as a heading."""
+        opening, closing = self.frame
+        return Markup(opening) + rendered(text, language) + Markup(closing)  # noqa: S704 - render.py's tags
 
 
-def rendered(text: str) -> Markup:
-    """A string as patients see it: its inline Markdown as escaped HTML (links to the
-    API's URL of the linked article), or the escaped text when it is not valid."""
+HEADING_FRAME = ("<h3>", "</h3>")  # a section heading, below the page's h2 per section
+
+
+def callout_label(kind: str) -> str:
+    """A call-out's visible label in both columns, in English (the API sends none: a
+    client shows the kind its own way)."""
+    return kind.capitalize()
+
+
+def rendered(text: str, language: str = SOURCE_LANGUAGE) -> Markup:
+    """A string as patients of `language` see it: its inline Markdown as escaped HTML
+    (links to the API's URL of the linked article in that language), or the escaped
+    text when it is not valid."""
     try:
-        html = inline_html(parse_inline(text), links_in(SOURCE_LANGUAGE))
+        html = inline_html(parse_inline(text), links_in(language))
     except MarkupError:
         html = escape(text)
     return Markup(html)  # noqa: S704 - every text in it is escaped (render.inline_html)
@@ -127,7 +145,7 @@ def message_row(language: Language, catalog: Catalog | None, key: MessageKey, fu
     if language.is_source:
         return Row(source, None, SOURCE, context)
     if translation := catalog and catalog.translate(key):
-        return Row(source, translation, TRANSLATED, context)
+        return Row(source, translation, TRANSLATED, context, language=language.tag)
     return Row(source, None, FUZZY if key in fuzzy else UNTRANSLATED, context)
 
 
@@ -162,9 +180,13 @@ def preview_article(store: PayloadStore, article: Article, language: Language) -
         rows = [
             message_row(language, catalog, (context, text), fuzzy) for text in section.strings()
         ]
-        heading = rows.pop(0) if section.heading else None
+        heading = replace(rows.pop(0), frame=HEADING_FRAME) if section.heading else None
         labels = text_unit_labels(section.blocks)
-        rows = [replace(row, block=label) for row, label in zip(rows, labels, strict=True)]
+        frames = text_unit_frames(section.blocks, callout_label, label_language=SOURCE_LANGUAGE)
+        rows = [
+            replace(row, block=label, frame=frame)
+            for row, label, frame in zip(rows, labels, frames, strict=True)
+        ]
         served_language = localizer.section(article, section).language
         sections.append(SectionPreview(section, position, heading, tuple(rows), served_language))
     return ArticlePreview(

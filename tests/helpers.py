@@ -15,6 +15,7 @@ from benchmarks.servers import Server, running_server
 from service.catalog_files import catalog_files
 from service.catalogs import compile_catalog
 from service.config import PACKAGE_DIR, REPOSITORY_DIR
+from service.content.loader import parse_article_file
 
 SLUG = "laser-treatment-for-stretch-marks"
 SECTION_IDS = ("overview", "what-it-is", "sewing-up", "effectiveness", "pain")
@@ -109,6 +110,26 @@ def make_preview_content(content_dir: Path, translations_dir: Path) -> tuple[str
     markup.save(str(article_po(translations_dir, "es", MARKUP_SLUG)))
     compile_catalogs(translations_dir)
     return untranslated, fuzzy
+
+
+EVERY_CONSTRUCT = Path(__file__).parent / "data" / "every-construct.md"
+EVERY_SLUG = "every-construct"
+
+
+def make_every_construct_catalog(
+    content_dir: Path, translations_dir: Path, babel_name: str, stand_in: str
+) -> polib.POFile:
+    """Add the every-construct article (tests/data) to content_dir and a catalog of it in
+    a language: each msgstr is `stand_in` then the English msgid, markup and links kept.
+    Saved, not compiled: callers may change entries (then save and compile_catalogs)."""
+    shutil.copyfile(EVERY_CONSTRUCT, content_dir / EVERY_CONSTRUCT.name)
+    article = parse_article_file(EVERY_CONSTRUCT.read_bytes(), EVERY_CONSTRUCT.name)
+    catalog = polib.POFile()
+    catalog.metadata = dict(polib.pofile(str(article_po(translations_dir, babel_name))).metadata)
+    for context, msgid in article.messages():
+        catalog.append(polib.POEntry(msgctxt=context, msgid=msgid, msgstr=stand_in + msgid))
+    catalog.save(str(article_po(translations_dir, babel_name, EVERY_SLUG)))
+    return catalog
 
 
 @contextlib.contextmanager

@@ -1,7 +1,9 @@
 """The translators' preview pages, through the Flask test client: content, labels, safety."""
 
 import json
+import shutil
 from html import unescape
+from html.parser import HTMLParser
 
 import pytest
 from markupsafe import escape
@@ -10,12 +12,19 @@ from service import create_app
 from service.config import REPOSITORY_DIR, ConfigError, from_environment
 from service.localization import DISCLAIMER
 from service.openapi import render_document
+from service.preview import TRANSLATED, Row
 from tests.helpers import (
+    EVERY_SLUG,
     MARKUP_SLUG,
     MARKUP_TRANSLATION,
     OFFERED_LANGUAGES,
+    SCRIPT,
     SECTION_IDS,
+    SHIPPED_CONTENT,
     SLUG,
+    catalog_entry,
+    compile_catalogs,
+    make_every_construct_catalog,
     make_preview_content,
 )
 
@@ -228,3 +237,200 @@ def test_switch_is_read_from_the_environment():
 def test_openapi_document_leaves_the_preview_out(preview_client):
     committed = REPOSITORY_DIR / "openapi.yaml"
     assert render_document(preview_client.application) == committed.read_bytes()
+
+
+ARABIC = "ترجمة: "  # each Arabic stand-in starts so; the markup after it is the English's
+UNTRANSLATED_ITEM = "silver later"
+FUZZY_CALLOUT = "Do not use a laser at home. Ask a **specialist**."
+
+
+def every_construct_client(tmp_path, translations_copy, partial=True):
+    """A client previewing the every-construct article (tests/data) in Arabic: stand-ins
+    for every string, but, when partial, one nested list item left untranslated and the
+    call-out's paragraph fuzzy (so patients get the article in English)."""
+    content = tmp_path / "articles"
+    shutil.copytree(SHIPPED_CONTENT, content)
+    catalog = make_every_construct_catalog(content, translations_copy, "ar", ARABIC)
+    if partial:
+        catalog_entry(catalog, UNTRANSLATED_ITEM).msgstr = ""
+        catalog_entry(catalog, FUZZY_CALLOUT).flags.append("fuzzy")
+        catalog.save()
+    compile_catalogs(translations_copy)
+    config = {"TESTING": True, "PREVIEW_ENABLED": True, "CONTENT_DIR": content}
+    return create_app({**config, "TRANSLATIONS_DIR": translations_copy}).test_client()
+
+
+@pytest.fixture
+def every_construct(tmp_path, translations_copy):
+    return every_construct_client(tmp_path, translations_copy)
+
+
+class Cell:
+    """One column of a row: its start tags (name, attributes) and its text, in order."""
+
+    def __init__(self, attributes: dict):
+        self.attributes = attributes
+        self.tags: list[tuple[str, dict]] = []
+        self.text = ""
+
+
+class Pair:
+    def __init__(self, status: str):
+        self.status = status
+        self.cells: dict[str, Cell] = {}
+        self.label = ""
+        self.entry = ""
+
+
+class Pairs(HTMLParser):
+    """The preview's rows as a browser reads them: each cell's tags and text, the label."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.pairs: list[Pair] = []
+        self.open: list[str] = []  # the open elements' names
+        self.cell: Cell | None = None
+        self.cell_depth = self.entry_depth = self.label_depth = 0
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        classes = (attributes.get("class") or "").split()
+        if tag not in {"br", "meta", "link"}:
+            self.open.append(tag)
+        if "pair" in classes and "column-titles" not in classes:
+            self.pairs.append(Pair(classes[1].removeprefix("status-")))
+        elif "cell" in classes and self.pairs and not self.entry_depth:
+            self.cell = self.pairs[-1].cells.setdefault(classes[1], Cell(attributes))
+            self.cell_depth = len(self.open)
+        elif self.cell is not None:
+            self.cell.tags.append((tag, attributes))
+            if tag in {"p", "li", "ul", "ol", "blockquote", "aside"}:
+                self.cell.text += " "  # a new line of text
+        elif "entry" in classes:
+            self.entry_depth = len(self.open)
+        elif "label" in classes:
+            self.label_depth = len(self.open)
+
+    def handle_endtag(self, tag):
+        if self.cell is not None and len(self.open) == self.cell_depth:
+            self.cell = None
+        if len(self.open) == self.entry_depth:
+            self.entry_depth = 0
+        if len(self.open) == self.label_depth:
+            self.label_depth = 0
+        self.open.pop()
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.text += data
+        elif self.label_depth:
+            self.pairs[-1].label += data
+        elif self.entry_depth:
+            self.pairs[-1].entry += " ".join(data.split()) + " "
+
+
+def without_links(tags: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    """Tags with their href left out: a translation links to its own language's URLs."""
+    return [(tag, {k: v for k, v in attributes.items() if k != "href"}) for tag, attributes in tags]
+
+
+def test_every_construct_renders_as_blocks_beside_the_english(every_construct):
+    html = page(every_construct, f"/preview/{EVERY_SLUG}?lang=ar")
+    rows = Pairs(html).pairs
+    by_source = {" ".join(row.cells["source"].text.split()): row for row in rows}
+    # Every row of the article: the English beside the Arabic, right to left.
+    for row in rows:
+        assert row.cells["translation"].attributes["lang"] == "ar"
+        assert row.cells["translation"].attributes["dir"] == "rtl"
+        assert row.cells["source"].attributes["lang"] == "en"
+        if row.status == TRANSLATED and f"{EVERY_SLUG}/" in row.entry:
+            # The same block around both texts: a list item in the same list, and so on.
+            translated, source = row.cells["translation"], row.cells["source"]
+            assert without_links(translated.tags) == without_links(source.tags)
+            assert ARABIC in translated.text
+            assert row.label == "Translated"
+
+    def tags(source: str, column: str = "source") -> list[tuple[str, dict]]:
+        return by_source[source].cells[column].tags
+
+    assert tags("Lines on the skin") == [("ul", {}), ("li", {}), ("em", {})]
+    # A nested item inside the item it hangs from; a numbered one keeps its number.
+    assert tags("red or purple at first") == [("ul", {}), ("li", {}), ("ul", {}), ("li", {})]
+    assert "block 1: bulleted list, item 2.1" in by_source["red or purple at first"].entry
+    assert tags("Take both steps.") == [
+        ("ol", {"start": "3"}),
+        ("li", {}),
+        ("em", {}),
+        ("strong", {}),
+    ]
+    assert tags("they bleed", "translation") == [
+        ("ol", {"start": "2"}),
+        ("li", {}),
+        ("ul", {}),
+        ("li", {}),
+        ("strong", {}),
+    ]
+    assert tags('A patient said: "It faded in a year."') == [
+        ("blockquote", {}),
+        ("p", {}),
+        ("em", {}),
+    ]
+    # A call-out says its kind (in English, marked so, in the Arabic column too).
+    callout = by_source["Warning Bring your symptom list."]
+    label = ("p", {"class": "callout-label", "lang": "en"})
+    warning = ("aside", {"class": "callout callout-warning"})
+    assert callout.cells["translation"].tags[:4] == [warning, label, ("ul", {}), ("li", {})]
+    assert callout.cells["translation"].text.split()[:2] == ["Warning", ARABIC.strip()]
+    assert "block 3 (warning call-out), block 2: bulleted list, item 1" in callout.entry
+    links = [attributes["href"] for tag, attributes in callout.cells["translation"].tags[4:]]
+    assert links == [f"/v1/articles/{EVERY_SLUG}/sections/symptoms?lang=ar"]
+
+    # Untranslated and fuzzy blocks: the English as it renders, the label, a note.
+    missing = by_source[UNTRANSLATED_ITEM]
+    assert (missing.status, missing.label) == ("untranslated", "Untranslated")
+    assert missing.cells["source"].tags == [("ul", {}), ("li", {}), ("ul", {}), ("li", {})]
+    assert missing.cells["translation"].text.strip() == "Not translated yet."
+    assert "msgctxt every-construct/symptoms" in missing.entry
+    fuzzy = by_source["Warning Do not use a laser at home. Ask a specialist."]
+    assert (fuzzy.status, fuzzy.label) == ("fuzzy", "Fuzzy: needs review")
+    assert fuzzy.cells["source"].tags[:3] == [warning, label, ("p", {})]
+    assert fuzzy.cells["translation"].text.strip().startswith("Fuzzy translation")
+
+
+@pytest.mark.parametrize(("section_id", "language"), [("symptoms", "en"), ("overview", "ar")])
+def test_each_block_is_shown_as_the_api_renders_it(
+    tmp_path, translations_copy, section_id, language
+):
+    """Each row's innermost block (paragraph or list item) is in the section's HTML the
+    API serves in that language, tags, text and links alike."""
+    client = every_construct_client(tmp_path, translations_copy, partial=False)
+    html = page(client, f"/preview/{EVERY_SLUG}?lang=ar")
+    served = client.get(
+        f"/v1/articles/{EVERY_SLUG}/sections/{section_id}?lang={language}",
+        headers={"Accept": "text/html"},
+    )
+    assert served.headers["Content-Language"] == language
+    served_html = served.get_data(as_text=True)
+    section = html[html.index(f'<section id="section-{section_id}"') :]
+    section = section[: section.index("</section>")]
+    column = "source" if language == "en" else "translation"
+    cells = [
+        cell.split(">", 1)[1].split("</div>", 1)[0]
+        for cell in section.split(f'<div class="cell {column}"')[1:]
+    ]
+    shown = 0
+    for cell in cells:
+        start = max(cell.rfind("<li>"), cell.rfind("<p>"))
+        if start < 0:  # the heading
+            continue
+        end = min(i for i in (cell.find("</li>", start), cell.find("</p>", start)) if i > 0)
+        assert cell[start:end] in served_html
+        shown += 1
+    assert shown == len(served_html.split("<li>")) - 1 + len(served_html.split("<p>")) - 1
+
+
+def test_a_script_in_a_list_item_is_shown_as_text():
+    row = Row("Item", f"Punto {SCRIPT}", TRANSLATED, "c", frame=("<ul><li>", "</li></ul>"))
+    script = "&lt;script&gt;document.title = &quot;script ran&quot;&lt;/script&gt;"
+    assert row.translation_html == f"<ul><li>Punto {script}</li></ul>"

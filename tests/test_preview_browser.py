@@ -14,10 +14,13 @@ from playwright.sync_api import sync_playwright
 
 from service.config import REPOSITORY_DIR
 from tests.helpers import (
+    EVERY_SLUG,
     MARKUP_SLUG,
     SCRIPT,
     SHIPPED_TRANSLATIONS,
     SLUG,
+    compile_catalogs,
+    make_every_construct_catalog,
     make_preview_content,
     running_gunicorn,
 )
@@ -37,6 +40,20 @@ SCREENSHOTS = REPOSITORY_DIR / "tests" / "browser" / "screenshots"
 LOOPBACK = re.compile(r"^http://127\.0\.0\.1:\d+/")
 # What axe reports as blocking: anything less is reviewed by hand, not failed on.
 BLOCKING_IMPACTS = {"serious", "critical"}
+ARABIC = "ترجمة: "  # the every-construct article's Arabic stand-ins start so
+# The font each script's text must be drawn with (preview.css's :lang() stacks), from
+# Debian's fonts-noto-core and fonts-noto-cjk: Urdu in Nastaliq, its readers' script.
+SCRIPT_FONTS = {
+    "ar": "Noto Naskh Arabic",
+    "fa": "Noto Naskh Arabic",
+    "ur": "Noto Nastaliq Urdu",
+    "hi": "Noto Sans Devanagari",
+    "bn": "Noto Sans Bengali",
+    "ja": "Noto Sans CJK JP",
+    "ko": "Noto Sans CJK KR",
+    "zh-Hans": "Noto Sans CJK SC",
+    "zh-Hant": "Noto Sans CJK TC",
+}
 
 if not (CHROMIUM.exists() and AXE.exists()):
     missing = "Debian's chromium (apt-get install chromium)" if not CHROMIUM.exists() else AXE
@@ -49,9 +66,12 @@ if not (CHROMIUM.exists() and AXE.exists()):
 def preview_content(tmp_path_factory):
     """(content dir, translations dir, untranslated msgid): the partial Spanish catalog."""
     directory = tmp_path_factory.mktemp("preview")
-    shutil.copytree(SHIPPED_TRANSLATIONS, directory / "translations")
-    untranslated, _ = make_preview_content(directory / "articles", directory / "translations")
-    return directory / "articles", directory / "translations", untranslated
+    content, translations = directory / "articles", directory / "translations"
+    shutil.copytree(SHIPPED_TRANSLATIONS, translations)
+    untranslated, _ = make_preview_content(content, translations)
+    make_every_construct_catalog(content, translations, "ar", ARABIC)  # wholly translated
+    compile_catalogs(translations)
+    return content, translations, untranslated
 
 
 @pytest.fixture(scope="module")
@@ -122,20 +142,40 @@ def audit(browser):
     opened.context.close()
 
 
-def screenshot(page, name: str):
+def screenshot_path(name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    return SCREENSHOTS / f"{name}.png"
 
 
-def rendering_fonts(page, selector: str) -> set[str]:
-    """The fonts Chromium actually drew an element's text with (not the CSS wish list)."""
+def screenshot(page, name: str):
+    page.screenshot(path=screenshot_path(name), full_page=True)
+
+
+def platform_fonts(page, selector: str) -> list[dict]:
+    """The fonts Chromium actually drew an element's text with (not the CSS wish list,
+    and not document.fonts.check(), which is true of a font that is not installed):
+    familyName, isCustomFont (a web font) and glyphCount each."""
     session = page.context.new_cdp_session(page)
     session.send("DOM.enable")
     session.send("CSS.enable")
     root = session.send("DOM.getDocument")["root"]["nodeId"]
     node = session.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    assert node, selector  # 0: nothing matched
     fonts = session.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
-    return {font["familyName"] for font in fonts}
+    session.detach()
+    return fonts
+
+
+def rendering_fonts(page, selector: str) -> set[str]:
+    return {font["familyName"] for font in platform_fonts(page, selector)}
+
+
+def main_font(page, selector: str) -> str:
+    """The family that drew most of an element's glyphs, a local (system) font."""
+    fonts = platform_fonts(page, selector)
+    assert fonts, selector
+    assert not any(font["isCustomFont"] for font in fonts), fonts
+    return max(fonts, key=lambda font: font["glyphCount"])["familyName"]
 
 
 def test_arabic_column_is_right_to_left(server, visit):
@@ -154,12 +194,45 @@ def test_arabic_column_is_right_to_left(server, visit):
     visit.check_clean()
 
 
-def test_chinese_is_drawn_with_a_cjk_system_font(server, visit):
-    page = visit.open(f"{server.base_url}/preview/{SLUG}?lang=zh-Hans")
-    assert page.locator(".cell.translation").first.get_attribute("lang") == "zh-Hans"
-    fonts = rendering_fonts(page, "#section-pain .translation p")
-    assert any("CJK SC" in font for font in fonts), fonts
-    screenshot(page, "zh-Hans")
+@pytest.mark.parametrize(("tag", "family"), SCRIPT_FONTS.items())
+def test_each_script_is_drawn_with_a_font_that_has_its_glyphs(server, visit, tag, family):
+    page = visit.open(f"{server.base_url}/preview/{SLUG}?lang={tag}")
+    assert page.locator(".cell.translation").first.get_attribute("lang") == tag
+    # Every translated paragraph of a section, and the heading, in the script's face...
+    for selector in ("#section-pain .translation p", "#section-pain .translation h3"):
+        assert main_font(page, selector) == family, (selector, platform_fonts(page, selector))
+    # ...and the English beside it is not (the face stays with its lang).
+    assert main_font(page, "#section-pain .source p") != family
+    if tag == "zh-Hans":
+        screenshot(page, tag)
+    page.locator("#section-pain").screenshot(path=screenshot_path(f"font-{tag}"))
+    visit.check_clean()
+
+
+def test_every_construct_renders_as_blocks_right_to_left(server, visit):
+    page = visit.open(f"{server.base_url}/preview/{EVERY_SLUG}?lang=ar")
+    section = page.locator("#section-when-to-get-help")
+    nested = section.locator(".pair", has_text="they spread fast")
+    cell = nested.locator(".translation")
+    item = cell.locator("li li")
+    assert item.evaluate("item => getComputedStyle(item).display") == "list-item"
+    assert cell.locator("ol").get_attribute("start") == "2"
+    # Right to left: a nested item is indented twice from the cell's right edge, as the
+    # English one is from its left.
+    cell_box, item_box = cell.bounding_box(), item.bounding_box()
+    inset = (cell_box["x"] + cell_box["width"]) - (item_box["x"] + item_box["width"])
+    source_cell, source_item = nested.locator(".source"), nested.locator(".source li li")
+    source_inset = source_item.bounding_box()["x"] - source_cell.bounding_box()["x"]
+    assert inset > 40
+    assert abs(inset - source_inset) < 2
+    # A call-out is set apart, its label in English's face, its text in Arabic's.
+    callout = section.locator(".translation .callout-warning").first
+    assert callout.evaluate("box => getComputedStyle(box).borderRightStyle") == "solid"
+    label = "#section-when-to-get-help .translation .callout-label"
+    assert "Arabic" not in main_font(page, label)
+    text = "#section-when-to-get-help .translation .callout li"  # Arabic, then English
+    assert SCRIPT_FONTS["ar"] in rendering_fonts(page, text)
+    section.screenshot(path=screenshot_path("every-construct-ar"))
     visit.check_clean()
 
 
@@ -191,7 +264,9 @@ def test_script_in_a_msgstr_does_not_run(server, visit, audit):
         f"/preview/{SLUG}?lang=es",
         f"/preview/{SLUG}?lang=ar",
         f"/preview/{SLUG}?lang=zh-Hans",
+        f"/preview/{SLUG}?lang=ur",
         f"/preview/{SLUG}?lang=en",
+        f"/preview/{EVERY_SLUG}?lang=ar",
     ],
 )
 def test_no_serious_accessibility_violations(server, audit, path):

@@ -132,17 +132,77 @@ def blocks_html(
             inner = blocks_html(block.blocks, link_url, callout_label, callout_tag)
             parts.append(f"<blockquote>{inner}</blockquote>")
         else:
-            label = (
-                f'<p class="callout-label">{escape(callout_label(block.kind))}</p>'
-                if callout_label
-                else ""
-            )
+            opening, closing = _callout_tags(block.kind, callout_label, callout_tag)
             inner = blocks_html(block.blocks, link_url, callout_label, callout_tag)
-            kind = escape(block.kind)
-            parts.append(
-                f'<{callout_tag} class="callout callout-{kind}">{label}{inner}</{callout_tag}>'
-            )
+            parts.append(f"{opening}{inner}{closing}")
     return "".join(parts)
+
+
+def _callout_tags(
+    kind: str,
+    callout_label: Callable[[str], str] | None,
+    callout_tag: str,
+    label_language: str | None = None,
+) -> tuple[str, str]:
+    """A call-out's opening (with its visible label, if any) and closing tags."""
+    language = f' lang="{escape(label_language)}"' if label_language else ""
+    label = (
+        f'<p class="callout-label"{language}>{escape(callout_label(kind))}</p>'
+        if callout_label
+        else ""
+    )
+    return f'<{callout_tag} class="callout callout-{escape(kind)}">{label}', f"</{callout_tag}>"
+
+
+Frame = tuple[str, str]  # the HTML that opens and closes a text unit where it sits
+
+
+def text_unit_frames(
+    blocks: tuple[Block, ...],
+    callout_label: Callable[[str], str] | None = None,
+    label_language: str | None = None,
+) -> tuple[Frame, ...]:
+    """For each text unit, in text_units order, the tags blocks_html puts around it: its
+    paragraph or list item, inside its list (an ordered one numbered from the item's
+    number), the item its nested list hangs from (with no text of its own), its quote
+    and its call-out, outermost first. So one unit's inline HTML, alone between its
+    frame's two halves, renders as it does in the whole section. label_language marks
+    the call-out labels' language, for a frame around text in another language."""
+    frames: list[Frame] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            frames.append(("<p>", "</p>"))
+        elif isinstance(block, ListBlock):
+            for number, item in enumerate(block.items, start=1):
+                opening, closing = _list_tags(block.ordered, number)
+                frames.append((f"{opening}<li>", f"</li>{closing}"))
+                for child_number, _ in enumerate(item.children, start=1):
+                    inner, inner_closing = _list_tags(item.children_ordered, child_number)
+                    frames.append(
+                        (
+                            f"{opening}<li>{inner}<li>",
+                            f"</li>{inner_closing}</li>{closing}",
+                        )
+                    )
+        else:
+            if isinstance(block, Quote):
+                opening, closing = "<blockquote>", "</blockquote>"
+            else:
+                opening, closing = _callout_tags(block.kind, callout_label, "aside", label_language)
+            frames += (
+                (opening + inner, inner_closing + closing)
+                for inner, inner_closing in text_unit_frames(
+                    block.blocks, callout_label, label_language
+                )
+            )
+    return tuple(frames)
+
+
+def _list_tags(ordered: bool, number: int) -> Frame:
+    """A list's tags around its item `number` alone: an ordered list starts at it."""
+    if not ordered:
+        return "<ul>", "</ul>"
+    return ("<ol>" if number == 1 else f'<ol start="{number}">'), "</ol>"
 
 
 def section_html(

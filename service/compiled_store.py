@@ -154,20 +154,26 @@ def _check_header(config: dict, path: Path, header: dict) -> None:
 
 
 def load_store(config: dict, path: Path) -> PayloadStore:
-    """Load the compiled store at `path`, refusing one that is stale or damaged."""
+    """Load the compiled store at `path`, refusing one that is stale or damaged.
+
+    The file is read twice, as a stream (its digest, then the objects), so loading
+    never holds its bytes and the objects made from them at once."""
     header, start = _read_header(path)
     _check_header(config, path, header)
     try:
-        body = memoryview(path.read_bytes())[start:]  # a view: no second copy
+        with path.open("rb") as file:
+            file.seek(start)
+            digest = hashlib.file_digest(file, "sha256").hexdigest()
+            if digest != header.get("body_sha256"):
+                raise StoreError(f"{path}: damaged (its digest does not match); run `make store`")
+            file.seek(start)
+            gc.disable()  # a collection every few thousand objects made loading 5x slower
+            try:
+                store = pickle.load(file)  # noqa: S301 - our own build artifact, digest checked
+            finally:
+                gc.enable()
     except OSError as error:
         raise StoreError(f"{path}: cannot be read: {error.strerror}") from None
-    if hashlib.sha256(body).hexdigest() != header.get("body_sha256"):
-        raise StoreError(f"{path}: damaged (its digest does not match); run `make store`")
-    gc.disable()  # a collection every few thousand objects made loading five times slower
-    try:
-        store = pickle.loads(body)  # noqa: S301 - our own build artifact, its digest checked
-    finally:
-        gc.enable()
     if not isinstance(store, PayloadStore):
         raise StoreError(f"{path}: damaged (not a payload store); run `make store`")
     return store

@@ -58,14 +58,19 @@ class Payload:
         two headers change, so nothing is rehashed whole: the ETag is derived from the
         original's and the tag, as unique as the bytes it names."""
         original = self.identity
-        body = b'{"requested_language":"' + requested.encode() + b'",' + original.body[1:]
-        etag = strong_etag((original.etag + requested).encode())
-        changed = {"ETag": ("ETag", etag), "Content-Length": content_length(len(body))}
-        headers = tuple(changed.get(name, (name, value)) for name, value in original.headers)
-        not_modified = tuple(
-            changed.get(name, (name, value)) for name, value in original.not_modified_headers
+        body = b"".join(
+            (b'{"requested_language":"', requested.encode(), b'",', memoryview(original.body)[1:])
         )
-        return Encoded(body, etag, headers, not_modified)
+        etag = strong_etag((original.etag + requested).encode())
+        # Two headers change, at places found by C-level search (a per-header Python loop
+        # cost a tenth of a request for clients that rotate their Accept-Language).
+        old_etag, new_etag = ("ETag", original.etag), ("ETag", etag)
+        headers = list(original.headers)
+        headers[headers.index(old_etag)] = new_etag
+        headers[-1] = content_length(len(body))  # built last (_encode)
+        not_modified = list(original.not_modified_headers)
+        not_modified[not_modified.index(old_etag)] = new_etag
+        return Encoded(body, etag, tuple(headers), tuple(not_modified))
 
     def gzip_with_requested_language(self, requested: str) -> Encoded:
         """The gzip twin with `requested_language` added (compressed anew: memoize it)."""

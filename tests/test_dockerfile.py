@@ -154,6 +154,7 @@ def test_the_build_compiles_the_store_the_image_serves_with_the_settings_it_runs
     for name in built_with:
         assert image_environment[name] == f"${name}", name  # the image runs with them
     config_map = yaml.safe_load((REPOSITORY_DIR / "deploy/kubernetes/configmap.yaml").read_text())
+    assert config_map["data"]["STORE_PATH"] == image_environment["STORE_PATH"]
     deployed = {name: config_map["data"][name] for name in COMPILED_SETTINGS}
     assert (
         compiled_settings(from_environment(built_with))

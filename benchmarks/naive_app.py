@@ -22,7 +22,7 @@ from service.content.loader import load_articles
 from service.content.model import text_units
 from service.content.render import blocks_json, unit_texts
 from service.content.translation import translate_blocks
-from service.headers import JSON
+from service.headers import CORS_EXPOSED_HEADERS, JSON
 from service.i18n import SOURCE_LANGUAGE
 from service.payloads import links_in, translation_provenance
 from service.schemas import SectionSchema
@@ -107,7 +107,7 @@ def create_app() -> Flask:
                 "Vary": "Accept-Language",
                 "X-Content-Type-Options": "nosniff",
                 "Access-Control-Allow-Origin": "*",
-                "Access-Control-Expose-Headers": "ETag, Content-Language, Content-Location",
+                "Access-Control-Expose-Headers": CORS_EXPOSED_HEADERS,
             }
         )
         return response.make_conditional(request)

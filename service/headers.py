@@ -15,7 +15,9 @@ YAML = "application/yaml; charset=utf-8"
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 # Request headers a browser portal may send cross-origin (preflight answer).
 CORS_REQUEST_HEADERS = "Accept, Accept-Language, If-None-Match, X-Request-ID"
-CORS_EXPOSED_HEADERS = "ETag, Content-Language, Content-Location"
+# Response headers a browser portal's script may read: validators, languages, the
+# canonical URL, paging links and the request id to quote in a support ticket.
+CORS_EXPOSED_HEADERS = "ETag, Content-Language, Content-Location, Link, X-Request-ID"
 PREFLIGHT_MAX_AGE = "86400"
 
 Headers = tuple[tuple[str, str], ...]

@@ -1,8 +1,14 @@
 """Generate the OpenAPI 3.1 document from the routes, their docstrings and the schemas.
 
-Each view documents its GET in its docstring; this module adds what every route
-shares (HEAD and OPTIONS operations, caching headers on 200 and 304, problem+json
-error responses) so no view repeats it.
+Each view documents its GET in its docstring, with a stable `operationId` (the method
+name generated clients get); this module adds what every route shares (caching headers
+on 200 and 304, problem+json error responses) so no view repeats it.
+
+HEAD and OPTIONS answer on every path (HEAD: the GET's headers, no body; OPTIONS: 204,
+`Allow` and the CORS preflight), as the document's description says. They are left out
+of the published document, where each would become a generated client method nobody
+calls; the schema fuzzing test (tests/test_fuzzing.py) renders the document with them
+(`every_method=True`) so they are still exercised.
 """
 
 import copy
@@ -53,6 +59,15 @@ with `lang` and `dir` on its root.
 **Caching.** Every representation has a strong `ETag`; send it back in
 `If-None-Match` for a 304. Responses carry `Cache-Control: public, max-age=...` and
 `Vary: Accept-Language` (articles and sections: `Vary: Accept, Accept-Language`).
+
+**HEAD and OPTIONS** answer on every path, and are not listed per path: HEAD gives the
+GET's status and headers without a body; OPTIONS answers 204 with `Allow: GET, HEAD,
+OPTIONS` and the CORS preflight headers.
+
+**CORS.** Responses carry `Access-Control-Allow-Origin` (`*`, or the request's origin
+when it is on the operator's list, then with `Vary: Origin`) and
+`Access-Control-Expose-Headers: ETag, Content-Language, Content-Location, Link,
+X-Request-ID`, so a browser portal can revalidate, page and quote a request id.
 
 **Errors** are RFC 9457 `application/problem+json`, in the negotiated language.
 """
@@ -300,15 +315,21 @@ def _register_code_components(spec: APISpec):
     )
 
 
-def _complete_operations(operations: dict, path_parameters: set[str]) -> dict:
-    """Add caching headers to the GET's 200, a HEAD twin of the GET, and OPTIONS."""
+def _complete_operations(
+    operations: dict, path_parameters: set[str], *, every_method: bool
+) -> dict:
+    """Add caching headers to the GET's 200 and, with `every_method`, a HEAD twin of the
+    GET and OPTIONS."""
     get = operations["get"]
     ok = get["responses"]["200"]
     content_headers = ["ETag", "Cache-Control", "Vary", "Content-Language", "Content-Location"]
     if "page" in get.get("parameters", []):
         content_headers.append("Link")
     ok.setdefault("headers", _headers(*content_headers, "Content-Encoding"))
+    if not every_method:
+        return {"get": get}
     head = copy.deepcopy(get)
+    head["operationId"] = f"{get['operationId']}Head"
     head["summary"] = f"{get['summary']} (headers only)"
     head["responses"] = {
         status: {key: value for key, value in response.items() if key != "content"}
@@ -317,6 +338,7 @@ def _complete_operations(operations: dict, path_parameters: set[str]) -> dict:
         for status, response in head["responses"].items()
     }
     options = {
+        "operationId": f"{get['operationId']}Options",
         "summary": "Allowed methods; CORS preflight",
         "tags": get.get("tags", []),
         "responses": {"204": {"description": "No content.", "headers": _headers("Allow")}},
@@ -326,8 +348,8 @@ def _complete_operations(operations: dict, path_parameters: set[str]) -> dict:
     return {"get": get, "head": head, "options": options}
 
 
-def build_spec(app: Flask) -> APISpec:
-    """Build the document from the app's URL map."""
+def build_spec(app: Flask, *, every_method: bool = False) -> APISpec:
+    """Build the document from the app's URL map (with HEAD and OPTIONS: `every_method`)."""
     spec = APISpec(
         title="Patient-information API",
         version=SERVICE_VERSION,
@@ -341,6 +363,7 @@ def build_spec(app: Flask) -> APISpec:
     )
     _register_components(spec)
     rules = sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule)
+    operation_ids: set[str] = set()
     for rule in rules:
         if rule.endpoint == "static" or rule.endpoint.split(".")[0] in PAGE_BLUEPRINTS:
             continue
@@ -348,9 +371,15 @@ def build_spec(app: Flask) -> APISpec:
         operations = load_operations_from_docstring(docstring)
         if "get" not in operations or set(rule.methods or ()) - set(ALLOWED_METHODS.split(", ")):
             raise ValueError(f"{rule.rule}: every route is a documented GET")
+        operation_id = operations["get"].get("operationId")
+        if not operation_id or operation_id in operation_ids:
+            raise ValueError(f"{rule.rule}: its GET needs an operationId of its own")
+        operation_ids.add(operation_id)
         spec.path(
             path=FlaskPlugin.flaskpath2openapi(rule.rule),
-            operations=_complete_operations(operations, set(rule.arguments)),
+            operations=_complete_operations(
+                operations, set(rule.arguments), every_method=every_method
+            ),
         )
     return spec
 
@@ -370,9 +399,10 @@ _ReadableDumper.add_representer(
 )
 
 
-def render_document(app: Flask) -> bytes:
-    """The YAML document, as served at /openapi.yaml and committed as openapi.yaml."""
-    document = build_spec(app).to_dict()
+def render_document(app: Flask, *, every_method: bool = False) -> bytes:
+    """The YAML document, as served at /openapi.yaml and committed as openapi.yaml (with
+    HEAD and OPTIONS operations too: `every_method`, for the fuzzing test)."""
+    document = build_spec(app, every_method=every_method).to_dict()
     ordered = {key: document.pop(key) for key in ("openapi", "info", "servers")} | document
     return yaml.dump(
         ordered, Dumper=_ReadableDumper, allow_unicode=True, width=100, sort_keys=False

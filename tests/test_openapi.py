@@ -36,8 +36,29 @@ def test_every_route_is_documented_with_examples(app):
         if rule.endpoint != "static"
     }
     assert set(document["paths"]) == rules
+    # One GET per path, each with a readable operationId: a generated client's methods.
+    operation_ids = []
     for path, operations in document["paths"].items():
+        assert set(operations) == {"get"}, path
+        operation_ids.append(operations["get"]["operationId"])
+    assert sorted(operation_ids) == [
+        "getArticle",
+        "getHealth",
+        "getInfobuttonFeed",
+        "getOpenApiDocument",
+        "getReadiness",
+        "getSection",
+        "listArticles",
+        "listLanguages",
+        "listSections",
+    ]
+    # HEAD and OPTIONS, left out of the published document, for the fuzzing test.
+    every_method = yaml.safe_load(render_document(app, every_method=True))
+    for path, operations in every_method["paths"].items():
         assert set(operations) == {"get", "head", "options"}, path
+        get_id = operations["get"]["operationId"]
+        assert operations["head"]["operationId"] == f"{get_id}Head"
+        assert operations["options"]["operationId"] == f"{get_id}Options"
     parameters = document["components"]["parameters"]
     assert parameters["slug"]["example"] == EXAMPLE_SLUG
     assert parameters["section_id"]["example"] == EXAMPLE_SECTION

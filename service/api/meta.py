@@ -20,6 +20,7 @@ def healthz():
     """Liveness probe.
     ---
     get:
+      operationId: getHealth
       summary: Liveness
       description: 200 while the process answers HTTP.
       tags: [operations]
@@ -35,6 +36,7 @@ def readyz():
     """Readiness probe.
     ---
     get:
+      operationId: getReadiness
       summary: Readiness
       description: 200 once every catalog is loaded and every payload built. A worker
         only starts serving after that, so this answers 200 from any serving worker.
@@ -55,6 +57,7 @@ def openapi_document():
     """The OpenAPI document.
     ---
     get:
+      operationId: getOpenApiDocument
       summary: OpenAPI document
       description: This API's OpenAPI 3.1 document, byte-identical to openapi.yaml in
         the repository.

@@ -37,6 +37,7 @@ def list_articles():
     """List the articles.
     ---
     get:
+      operationId: listArticles
       summary: List the articles
       description: Every article with its title in the negotiated language, its
         sections, medical codes and the languages it is available in, a page at a
@@ -65,6 +66,7 @@ def get_article(slug: str):
     """Get one article.
     ---
     get:
+      operationId: getArticle
       summary: Get a whole article
       description: Metadata, medical codes, clinical review status, a localized
         disclaimer and every section. A section not fully translated is served whole
@@ -92,6 +94,7 @@ def list_sections(slug: str):
     """List an article's sections.
     ---
     get:
+      operationId: listSections
       summary: List an article's sections
       description: The section index (id, heading, position), in order.
       tags: [sections]
@@ -113,6 +116,7 @@ def get_section(slug: str, section_id: str):
     """Get one section.
     ---
     get:
+      operationId: getSection
       summary: Get one section
       description: Heading, typed blocks (paragraphs, lists, quotes, call-outs, with
         inline marks and links), the v1 plain `paragraphs`, position and links to the
@@ -141,6 +145,7 @@ def list_languages():
     """List the languages.
     ---
     get:
+      operationId: listLanguages
       summary: List the languages served
       description: Every language with a catalog, its names, direction, completeness
         (whole catalog and per article), provenance and whether it is offered in
@@ -164,6 +169,7 @@ def infobutton():
     """Answer an HL7 Infobutton request, as MedlinePlus Connect does.
     ---
     get:
+      operationId: getInfobuttonFeed
       summary: Articles for a medical code (HL7 Infobutton)
       description: The URL-based HL7 Context-Aware Knowledge Retrieval (Infobutton)
         request that MedlinePlus Connect answers, in every language we offer. The

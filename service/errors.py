@@ -164,6 +164,14 @@ INVALID_RESPONSE_TYPE = ProblemType(
         '(an Atom feed, the default) or "application/json".'
     ),
 )
+UNKNOWN_PARAMETER = ProblemType(
+    "unknown-parameter",
+    400,
+    N_("Unknown parameter"),
+    # Translators: %(parameter)s is the parameter name the client sent, %(parameters)s a
+    # list of parameter names such as "code, page, lang": keep both as they are.
+    N_('This address takes no "%(parameter)s" parameter. It takes: %(parameters)s.'),
+)
 # Its own type, in the words of REQUEST_ERROR (already translated everywhere).
 ENCODING_NOT_ACCEPTABLE = ProblemType(
     "encoding-not-acceptable", 406, REQUEST_ERROR.title, REQUEST_ERROR.detail
@@ -187,6 +195,7 @@ PROBLEM_TYPES: tuple[ProblemType, ...] = (
     CODE_REQUIRED,
     UNKNOWN_CODE_SYSTEM,
     INVALID_RESPONSE_TYPE,
+    UNKNOWN_PARAMETER,
     BAD_REQUEST,
     INVALID_HOST,
     REQUEST_ERROR,

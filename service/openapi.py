@@ -196,7 +196,11 @@ def _register_components(spec: APISpec):
         "InvalidParameter",
         _problem(
             "The lang, page, code, system or modified_since parameter is empty, repeated, "
-            "malformed or out of range, or system names no system we know."
+            "malformed or out of range, or system names no system we know; or, on the "
+            "article and language lists, a parameter they do not take (a misspelt filter "
+            "is an error, never the unfiltered list). Other addresses ignore parameters "
+            "they do not take; the Infobutton takes HL7's context parameters and ignores "
+            "them."
         ),
     )
     spec.components.response("NotFound", _problem("No article, or no section, at this address."))

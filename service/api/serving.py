@@ -18,6 +18,7 @@ from service.errors import (
     NOT_ACCEPTABLE,
     PAGE_NOT_FOUND,
     SECTION_NOT_FOUND,
+    UNKNOWN_PARAMETER,
     Problem,
 )
 from service.header_values import memoized_for_short_values
@@ -118,6 +119,19 @@ def _send_negotiated(store: PayloadStore, environ, payload: Payload, negotiation
     """Answer with a payload, with `requested_language` when it differs, gzip if accepted."""
     codings = accepted_codings(environ.get("HTTP_ACCEPT_ENCODING", ""))
     return send(store.encoded(payload, negotiation.requested, codings), environ)
+
+
+# A client-chosen name shown in a problem's detail is cut to this many characters.
+SHOWN_PARAMETER_LENGTH = 40
+
+
+def refuse_unknown_parameters(*taken: str) -> None:
+    """A 400 naming the first query parameter outside `taken`: on lists and other
+    answers that filter or page, a misspelt filter must not give the unfiltered answer."""
+    for name in request.args:
+        if name not in taken:
+            shown = name if len(name) <= SHOWN_PARAMETER_LENGTH else name[:39] + "…"
+            raise Problem(UNKNOWN_PARAMETER, parameter=shown, parameters=", ".join(taken))
 
 
 def acceptable_media_type(available: tuple[str, ...] = (JSON,), environ=None) -> str:

@@ -13,6 +13,7 @@ from service.api.change_feed import modified_selection
 from service.api.code_lookup import code_selection, read_code_query
 from service.api.serving import (
     negotiate,
+    refuse_unknown_parameters,
     send_payload,
     serve,
     serve_language_list,
@@ -56,6 +57,7 @@ def list_articles():
         "404": NotFound
         "406": NotAcceptable
     """
+    refuse_unknown_parameters("code", "system", "modified_since", "page", "lang")
     filters = [code_selection(request.args), modified_selection(request.args)]
     selections = [current_store().all_articles, *(each for each in filters if each is not None)]
     return serve_selection(functools.reduce(operator.and_, selections))
@@ -161,6 +163,7 @@ def list_languages():
         "404": NotFound
         "406": NotAcceptable
     """
+    refuse_unknown_parameters("page", "lang")
     return serve_language_list()
 
 

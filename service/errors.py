@@ -168,8 +168,8 @@ UNKNOWN_PARAMETER = ProblemType(
     "unknown-parameter",
     400,
     N_("Unknown parameter"),
-    # Translators: %(parameter)s is the parameter name the client sent, %(parameters)s a
-    # list of parameter names such as "code, page, lang": keep both as they are.
+    # Translators: %(parameter)s is the parameter name the client sent.
+    # %(parameters)s lists parameter names, such as "code, page, lang". Keep both as they are.
     N_('This address takes no "%(parameter)s" parameter. It takes: %(parameters)s.'),
 )
 # Its own type, in the words of REQUEST_ERROR (already translated everywhere).

@@ -10,6 +10,7 @@ import unicodedata
 
 import pytest
 
+from service import create_app
 from service.config import REPOSITORY_DIR
 from service.parameters import (
     LARGER_THAN_ANY_COUNT,
@@ -17,7 +18,7 @@ from service.parameters import (
     positive_whole_number,
     whole_number,
 )
-from tests.helpers import ICD10CM_OID
+from tests.helpers import ICD10CM_OID, SLUG
 
 ARTICLES, LANGUAGES, INFOBUTTON = "/v1/articles", "/v1/languages", "/v1/infobutton"
 INFOBUTTON_CODE = "mainSearchCriteria.v.c"
@@ -130,10 +131,11 @@ def test_long_and_padded_pages(client, path, page, status):
 def test_a_code_in_other_digits_matches_nothing_without_a_system(client, path):
     """As the README says: without a system, a code that is no ICD-10-CM code is looked up
     in the other systems, whose codes are ASCII too: no match, a 200 with nothing."""
-    name = "code" if path == ARTICLES else INFOBUTTON_CODE
-    response = client.get(
-        path, query_string={name: "L９0.6", "knowledgeResponseType": "application/json"}
-    )
+    if path == ARTICLES:
+        query = {"code": "L９0.6"}
+    else:
+        query = {INFOBUTTON_CODE: "L９0.6", "knowledgeResponseType": "application/json"}
+    response = client.get(path, query_string=query)
     assert response.status_code == 200
     body = response.get_json()
     assert (body["articles"] if path == ARTICLES else body["feed"]["entry"]) == []
@@ -190,3 +192,46 @@ def test_gunicorn_settings_are_ascii_whole_numbers(monkeypatch):
     monkeypatch.setenv("THREADS", "¹")
     with pytest.raises(SystemExit, match="THREADS"):
         runpy.run_path(str(REPOSITORY_DIR / "gunicorn.conf.py"))
+
+
+@pytest.mark.parametrize(
+    ("path", "unknown", "taken"),
+    [
+        ("/v1/articles", "cod", "code, system, modified_since, page, lang"),
+        ("/v1/articles", "Code", "code, system, modified_since, page, lang"),
+        ("/v1/languages", "pagee", "page, lang"),
+        ("/v1/languages", "code", "page, lang"),
+    ],
+)
+def test_lists_refuse_a_parameter_they_do_not_take(client, path, unknown, taken):
+    """A misspelt filter is a 400 naming it, never the unfiltered list."""
+    response = client.get(
+        path, query_string={unknown: "L90.6", "page": "1"}, headers={"Accept-Language": "es"}
+    )
+    assert response.status_code == 400
+    problem = response.get_json()
+    assert problem["type"] == "urn:patient-info:problem:unknown-parameter"
+    assert problem["language"] == "es"
+    assert f'"{unknown}"' in problem["detail"] or f"«{unknown}»" in problem["detail"]
+    assert taken in problem["detail"]
+
+
+def test_a_long_unknown_parameter_is_shown_cut():
+    client = create_app({"TESTING": True}).test_client()
+    response = client.get("/v1/articles", query_string={"x" * 5000: "1"})
+    assert response.status_code == 400
+    assert "x" * 39 + "…" in response.get_json()["detail"]
+    assert "x" * 41 not in response.get_json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/v1/articles/{SLUG}?utm_source=portal",
+        f"/v1/articles/{SLUG}/sections/pain?utm_source=portal",
+        "/v1/infobutton?mainSearchCriteria.v.c=L90.6&patientPerson.administrativeGenderCode.c=F"
+        "&age.v.v=40&age.v.u=a&taskContext.c.c=PROBLISTREV",
+    ],
+)
+def test_single_resources_and_the_infobutton_ignore_other_parameters(client, path):
+    assert client.get(path).status_code == 200

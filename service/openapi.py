@@ -214,11 +214,15 @@ def _register_components(spec: APISpec):
     _register_code_components(spec)
 
 
-def _code_lookup_schema(code: str, system: str, code_required: bool) -> dict:
+def _code_lookup_schema(
+    code: str, system: str, code_required: bool, *, other_parameters: bool
+) -> dict:
     """A code and its system as one exploded query object: JSON Schema can then say that
-    a code must look like ICD-10-CM when the system is ICD-10-CM."""
+    a code must look like ICD-10-CM when the system is ICD-10-CM. With `other_parameters`
+    the object takes any other query parameter too (the Infobutton's HL7 context)."""
     return {
         "type": "object",
+        "additionalProperties": other_parameters,
         "properties": {
             code: {"type": "string", "minLength": 1},
             system: {"type": "string", "enum": list(chain(*SYSTEM_SPELLINGS.values()))},
@@ -251,7 +255,9 @@ def _register_code_components(spec: APISpec):
             "A malformed ICD-10-CM code or an unknown system: 400; no match: an empty list.",
             "style": "form",
             "explode": True,
-            "schema": _code_lookup_schema("code", "system", code_required=False),
+            "schema": _code_lookup_schema(
+                "code", "system", code_required=False, other_parameters=False
+            ),
             "example": {"code": "L90.6", "system": "icd10cm"},
         },
     )
@@ -267,7 +273,10 @@ def _register_code_components(spec: APISpec):
             "style": "form",
             "explode": True,
             "schema": _code_lookup_schema(
-                "mainSearchCriteria.v.c", "mainSearchCriteria.v.cs", code_required=True
+                "mainSearchCriteria.v.c",
+                "mainSearchCriteria.v.cs",
+                code_required=True,
+                other_parameters=True,
             ),
             "example": {
                 "mainSearchCriteria.v.c": "L90.62",

@@ -40,7 +40,8 @@ BUGS_ADDRESS = "translations@patient-info.invalid"
 WRAP_WIDTH = 76
 
 
-def _now() -> datetime.datetime:
+def now() -> datetime.datetime:
+    """Now, to the minute, in UTC: what the catalogs' dates say."""
     return datetime.datetime.now(datetime.UTC).replace(second=0, microsecond=0)
 
 
@@ -96,7 +97,25 @@ def _written(catalog: BabelCatalog, headers: dict[str, str]) -> bytes:
     write_po(buffer, catalog, width=WRAP_WIDTH, ignore_obsolete=True, no_location=True)
     po = polib.pofile(buffer.getvalue().decode("utf-8"), wrapwidth=WRAP_WIDTH)
     po.metadata.update(headers)
-    return str(po).encode("utf-8") + b"\n"
+    return po_text(po).encode("utf-8")
+
+
+def po_text(po: polib.POFile) -> str:
+    """A catalog's text as the commands write it (polib, wrapped at WRAP_WIDTH)."""
+    return str(po) + "\n"
+
+
+def read_for_edit(path: Path) -> polib.POFile:
+    """A catalog parsed by polib to be changed and written back with po_text: unchanged,
+    it gives back the same bytes."""
+    try:
+        return polib.pofile(
+            path.read_text(encoding="utf-8"), wrapwidth=WRAP_WIDTH, check_for_duplicates=False
+        )
+    except OSError as error:
+        raise CatalogError(f"{path}: cannot be read: {error.strerror}") from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise unparsable(path, error) from None
 
 
 def replace(path: Path, data: bytes) -> bool:
@@ -143,7 +162,7 @@ def article_template(article: Article) -> BabelCatalog:
     """One article's strings, with their contexts and comments for translators: where
     each one is (section, block) and the section's note, if any, on each of its blocks."""
     catalog = BabelCatalog(
-        project=PROJECT, version="1", msgid_bugs_address=BUGS_ADDRESS, creation_date=_now()
+        project=PROJECT, version="1", msgid_bugs_address=BUGS_ADDRESS, creation_date=now()
     )
     catalog.add(article.title, "", context=article.title_context, auto_comments=["The title."])
     for section in article.sections:
@@ -227,7 +246,7 @@ def new_catalog(file: CatalogFile, template: BabelCatalog, translated_by: str = 
         version="1",
         msgid_bugs_address=BUGS_ADDRESS,
         creation_date=template.creation_date,
-        revision_date=_now(),
+        revision_date=now(),
         last_translator="",
         language_team="",
     )

@@ -13,6 +13,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from service import catalog_maintenance as maintenance
+from service import catalog_xliff
 from service.catalog_checks import check_catalog
 from service.catalog_files import (
     CatalogError,
@@ -265,6 +266,57 @@ def _measure(po_path: Path, keys) -> tuple[Completeness, str]:
         return Completeness(translated, fuzzy, len(keys)), "(review date invalid)"
     reviewed = f"{review.reviewer}, {review.date}" if review.reviewed else "none"
     return Completeness(translated, fuzzy, len(keys)), reviewed
+
+
+@translate.command("export-xliff")
+@click.option("--lang", "language", required=True, help="The language (BCP 47 tag).")
+@click.option("--article", help="Only this article's catalog (slug); default: every catalog.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The XLIFF file to write (default: standard output).",
+)
+def export_xliff_command(language: str, article: str | None, output: Path | None):
+    """Write one language's catalogs as XLIFF 1.2 for a CAT tool: its interface catalog
+    and every article's, or one article's; `import-xliff` reads it back."""
+    translations_dir = _translations_dir()
+    found = languages(translations_dir).items()
+    tag = next((tag for tag, babel in found if language in (tag, babel)), None)
+    if tag is None:
+        raise click.BadParameter(f"no catalogs for {language!r}", param_hint="--lang")
+    if article is None:
+        files = [file for file in catalog_files(translations_dir) if file.tag == tag]
+    else:
+        files = [article_catalog(translations_dir, tag, article)]
+        if not exists(files[0].po_path):
+            raise click.BadParameter(f"{tag} has no catalog of {article!r}", param_hint="--article")
+    data, count = catalog_xliff.export(translations_dir, files, tag)
+    if output is None:
+        click.echo(data, nl=False)
+        return
+    output.write_bytes(data)
+    click.echo(f"wrote {output}: {count} units from {len(files)} catalogs")
+
+
+@translate.command("import-xliff")
+@click.argument("xliff_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_xliff_command(xliff_file: Path):
+    """Write the translations of an XLIFF from `export-xliff` into their catalogs, after
+    the checks `translate check` runs; if anything is wrong, write nothing."""
+    translations_dir = _translations_dir()
+    try:
+        units = catalog_xliff.read_units(xliff_file.read_bytes())
+    except ValueError as error:
+        raise click.ClickException(f"{xliff_file}: cannot be read as XLIFF 1.2: {error}") from None
+    result = catalog_xliff.import_units(translations_dir, units, str(xliff_file))
+    if result.problems:
+        _fail(result.problems, "nothing was written: fix these in the CAT tool and import again")
+    for path, changed in result.written.items():
+        click.echo(f"updated {path}: {changed} entries")
+    click.echo(
+        f"{sum(result.written.values())} entries changed in {len(result.written)} catalogs; "
+        "run `make translations-check`"
+    )
 
 
 @content.command("import")

@@ -20,6 +20,8 @@ TRANSLATED_BY = "X-Translated-By"
 MEDICAL_REVIEW = "X-Medical-Review"
 MEDICAL_REVIEW_DATE = "X-Medical-Review-Date"
 MEDICAL_REVIEW_QUALIFICATION = "X-Medical-Review-Qualification"
+# The digest of the text the reviewer signed off (service/catalogs.py text_digest).
+MEDICAL_REVIEW_DIGEST = "X-Medical-Review-Digest"
 NO_REVIEW = "none"
 # What gettext tools write into a new catalog's headers for a person to replace.
 PLACEHOLDER_HEADER_VALUES = ("FULL NAME", "EMAIL@ADDRESS", "LL@li.org")

@@ -17,7 +17,14 @@ from babel.messages.catalog import Catalog as BabelCatalog
 from babel.messages.frontend import BaseError, CommandLineInterface
 from babel.messages.pofile import read_po, write_po
 
-from service.catalog_checks import MEDICAL_REVIEW, NO_REVIEW, TRANSLATED_BY
+from service.catalog_checks import (
+    MEDICAL_REVIEW,
+    MEDICAL_REVIEW_DATE,
+    MEDICAL_REVIEW_DIGEST,
+    MEDICAL_REVIEW_QUALIFICATION,
+    NO_REVIEW,
+    TRANSLATED_BY,
+)
 from service.catalog_files import (
     CatalogError,
     CatalogFile,
@@ -31,6 +38,7 @@ from service.catalog_files import (
     languages,
     unparsable,
 )
+from service.catalogs import PO_DATE_FORMAT, text_digest
 from service.config import REPOSITORY_DIR
 from service.content.model import Article, text_unit_labels, text_units
 from service.plural_forms import plural_forms
@@ -228,6 +236,38 @@ def merged(file: CatalogFile, template: BabelCatalog) -> bytes:
     catalog.update(template, update_header_comment=False)
     # Babel writes the standard headers it read; the X- ones (provenance) it drops.
     return _written(catalog, {name: value for name, value in headers.items() if name[:2] == "X-"})
+
+
+def with_headers(file: CatalogFile, headers: dict[str, str]) -> bytes:
+    """The catalog as the tools write it, every entry and header kept, `headers` set."""
+    catalog = read_catalog(file.po_path, file.babel_name)
+    kept = {
+        name: value for name, value in read_po_headers(file.po_path).items() if name[:2] == "X-"
+    }
+    return _written(catalog, {**kept, **headers})
+
+
+def record_review(file: CatalogFile, reviewer: str, qualification: str, date: datetime.date) -> str:
+    """Write a medical review into a catalog's headers, with the digest of the text it
+    covers (and PO-Revision-Date now: the catalog changed); return that digest. The
+    caller has checked the catalog is complete and passes the checks."""
+    digest = text_digest(polib.pofile(str(file.po_path), encoding="utf-8"))
+    data = with_headers(
+        file,
+        {
+            "PO-Revision-Date": _now().strftime(PO_DATE_FORMAT),
+            MEDICAL_REVIEW: reviewer,
+            MEDICAL_REVIEW_QUALIFICATION: qualification,
+            MEDICAL_REVIEW_DATE: date.isoformat(),
+            MEDICAL_REVIEW_DIGEST: digest,
+        },
+    )
+    if text_digest(polib.pofile(data.decode("utf-8"))) != digest:  # never record a review
+        raise CatalogError(
+            f"{file.po_path}: rewriting it would change its text; nothing was written"
+        )
+    replace(file.po_path, data)
+    return digest
 
 
 def read_po_headers(path: Path) -> dict[str, str]:

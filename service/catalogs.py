@@ -6,11 +6,17 @@ the SHA-256 of the `.po` it came from and the number of fuzzy entries (which a `
 leaves out). The service reads only `.mo` files, a tenth of the cost of parsing `.po`
 (thousands of article catalogs), and refuses one whose stamp does not match its `.po`:
 a catalog edited but not compiled (or compiled from a broken `.po`) never serves.
+
+A medical review is recorded with the digest of the text it covered
+(`flask translate review`, X-Medical-Review-Digest). `compile_catalog` stamps the digest
+of the text as compiled into the `.mo` (X-Text-Digest), and a review whose digest is not
+that one is *outdated*: the service publishes the catalog as not reviewed, and says so.
 """
 
 import datetime
 import gettext
 import hashlib
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,6 +27,7 @@ import polib
 from service.catalog_checks import (
     MEDICAL_REVIEW,
     MEDICAL_REVIEW_DATE,
+    MEDICAL_REVIEW_DIGEST,
     MEDICAL_REVIEW_QUALIFICATION,
     NO_REVIEW,
     TRANSLATED_BY,
@@ -40,6 +47,7 @@ from service.catalog_files import (
 PO_DATE_FORMAT = "%Y-%m-%d %H:%M%z"  # POT-Creation-Date, PO-Revision-Date
 SOURCE_DIGEST = "X-Source-Digest"  # written into the .mo only
 FUZZY_ENTRIES = "X-Fuzzy-Entries"  # written into the .mo only
+TEXT_DIGEST = "X-Text-Digest"  # written into the .mo only: text_digest of its .po
 
 MessageKey = tuple[str | None, str]  # (msgctxt, msgid)
 CONTEXT_SEPARATOR = "\x04"  # between msgctxt and msgid in a .mo
@@ -52,20 +60,75 @@ def parse_po_date(text: str | None) -> datetime.datetime | None:
         return None
 
 
+def text_digest(po: polib.POFile) -> str:
+    """The digest of a catalog's text, as a medical review covers it: "sha256:" and the
+    hex SHA-256 of its translated entries (not fuzzy, not obsolete, every form filled).
+
+    Each entry is the JSON array [msgctxt or null, msgid, msgstr]; a plural entry is
+    written as a .mo writes it, msgid and msgid_plural joined by NUL (U+0000) and the
+    msgstr forms, in index order, joined by NUL. The entries are sorted (those without a
+    msgctxt first, then by msgctxt, then msgid, by code point) into one JSON array with
+    no white space and non-ASCII characters as themselves, encoded in UTF-8. So headers
+    (PO-Revision-Date, the review's own), comments, flags of translated entries other
+    than fuzzy, entry order and line wrapping do not change it; any change to a
+    translated text, or an entry translated, emptied or made fuzzy, does."""
+    entries = []
+    for entry in po:
+        if not entry.translated():  # polib: False for obsolete and fuzzy entries too
+            continue
+        if entry.msgid_plural:
+            msgid = f"{entry.msgid}\0{entry.msgid_plural}"
+            msgstr = "\0".join(text for _, text in sorted(entry.msgstr_plural.items()))
+        else:
+            msgid, msgstr = entry.msgid, entry.msgstr
+        entries.append((entry.msgctxt is not None, entry.msgctxt or "", msgid, msgstr))
+    entries.sort()
+    canonical = [
+        [context if has_context else None, msgid, msgstr]
+        for has_context, context, msgid, msgstr in entries
+    ]
+    text = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+MEDICAL_REVIEW_STATUSES = ("reviewed", "outdated", "none")
+
+
 @dataclass(frozen=True)
 class MedicalReview:
-    """A qualified medical translator's sign-off of a catalog, or none."""
+    """A qualified medical translator's sign-off of a catalog, or none; `outdated` when
+    the catalog's text is no longer the text reviewed (or the review records no digest
+    to show it is), which counts as not reviewed."""
 
     reviewer: str | None
     qualification: str | None
     date: datetime.date | None
+    outdated: bool = False
 
     @property
     def reviewed(self) -> bool:
-        return self.reviewer is not None
+        return self.reviewer is not None and not self.outdated
+
+    @property
+    def status(self) -> str:
+        return MEDICAL_REVIEW_STATUSES[0 if self.reviewed else 1 if self.reviewer else 2]
 
     def as_dict(self) -> dict:
-        return {"reviewed": self.reviewed, **vars(self)}
+        """The API's `medical_review`: reviewer, qualification and date only of a review
+        that covers the text (as in v1 before outdated reviews); an outdated one is in
+        `outdated_review`."""
+        recorded = {
+            "reviewer": self.reviewer,
+            "qualification": self.qualification,
+            "date": self.date,
+        }
+        current = self.reviewed
+        return {
+            "reviewed": current,
+            **(recorded if current else dict.fromkeys(recorded)),
+            "status": self.status,
+            "outdated_review": recorded if self.outdated else None,
+        }
 
 
 NOT_REVIEWED = MedicalReview(None, None, None)
@@ -94,16 +157,20 @@ def _header(metadata: dict, name: str) -> str | None:
     return metadata.get(name.lower(), "").strip() or None
 
 
-def provenance_of(metadata: dict) -> Provenance:
-    """Provenance from a catalog's headers (names in lower case, as gettext gives them)."""
+def provenance_of(metadata: dict, digest: str | None) -> Provenance:
+    """Provenance from a catalog's headers (names in lower case, as gettext gives them);
+    `digest` is the text_digest of the catalog's text now (None: unknown, so a review
+    is outdated)."""
     reviewer = _header(metadata, MEDICAL_REVIEW)
     if reviewer in (None, NO_REVIEW):
         review = NOT_REVIEWED
     else:
+        recorded = _header(metadata, MEDICAL_REVIEW_DIGEST)
         review = MedicalReview(
             reviewer,
             _header(metadata, MEDICAL_REVIEW_QUALIFICATION),
             datetime.date.fromisoformat(_header(metadata, MEDICAL_REVIEW_DATE) or ""),
+            outdated=recorded is None or recorded != digest,
         )
     return Provenance(
         translated_by=_header(metadata, TRANSLATED_BY),
@@ -111,6 +178,33 @@ def provenance_of(metadata: dict) -> Provenance:
         language_team=_header(metadata, "Language-Team"),
         revised=parse_po_date(_header(metadata, "PO-Revision-Date")),
         medical_review=review,
+    )
+
+
+def review_of(po: polib.POFile) -> MedicalReview:
+    """A .po's medical review, against its text as it is now (ValueError: a bad date)."""
+    metadata = {name.lower(): value for name, value in po.metadata.items()}
+    return provenance_of(metadata, text_digest(po)).medical_review
+
+
+def outdated_review(po: polib.POFile) -> str | None:
+    """Why a .po's recorded medical review does not cover its text, if it does not (the
+    review then counts as none: `translate check` warns, never fails)."""
+    try:
+        review = review_of(po)
+    except ValueError:
+        return None  # a bad review date: check_catalog reports it
+    if not review.outdated:
+        return None
+    who = f"the medical review by {review.reviewer} ({review.date})"
+    if not po.metadata.get(MEDICAL_REVIEW_DIGEST, "").strip():
+        return (
+            f"{who} has no {MEDICAL_REVIEW_DIGEST} (written by hand?), so it is published as "
+            "outdated, not reviewed: the reviewer records it with `translate review`"
+        )
+    return (
+        f"{who} is outdated: the text changed since it was reviewed, so it is published as "
+        "not reviewed; ask for a new review (`translate review`), or undo the change"
     )
 
 
@@ -226,6 +320,7 @@ def compile_catalog(file: CatalogFile) -> list[CatalogProblem]:
         return problems
     po.metadata[SOURCE_DIGEST] = source_digest(file.po_path)
     po.metadata[FUZZY_ENTRIES] = str(len(po.fuzzy_entries()))
+    po.metadata[TEXT_DIGEST] = text_digest(po)
     po.save_as_mofile(str(file.mo_path))
     return []
 
@@ -262,7 +357,7 @@ def load_catalog(file: CatalogFile, shared_keys: dict[MessageKey, MessageKey]) -
         file=file,
         translated=translated,
         fuzzy_entries=int(metadata.get(FUZZY_ENTRIES.lower(), "0")),
-        provenance=provenance_of(metadata),
+        provenance=provenance_of(metadata, metadata.get(TEXT_DIGEST.lower())),
     )
 
 

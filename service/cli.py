@@ -5,7 +5,10 @@ Each article has its own template and, per language, its own catalog
 all in step, so a translator never types a pybabel line.
 """
 
+import datetime
+import re
 import sys
+import unicodedata
 from pathlib import Path
 
 import click
@@ -14,7 +17,7 @@ from flask.cli import AppGroup
 
 from service import catalog_maintenance as maintenance
 from service import catalog_xliff
-from service.catalog_checks import check_catalog
+from service.catalog_checks import NO_REVIEW, PLACEHOLDER_HEADER_VALUES, check_catalog
 from service.catalog_files import (
     CatalogError,
     article_catalog,
@@ -24,7 +27,7 @@ from service.catalog_files import (
     interface_template_path,
     languages,
 )
-from service.catalogs import Completeness, compile_catalog, provenance_of, read_po
+from service.catalogs import Completeness, compile_catalog, outdated_review, read_po, review_of
 from service.compiled_store import compile_store
 from service.config import StartupError, from_environment
 from service.content.importer import markdown_from_plain_text
@@ -195,6 +198,8 @@ def check_command():
             broken.add(file.po_path)
             continue
         problems += map(str, check_catalog(po, file.po_path, file.babel_name))
+        if warning := outdated_review(po):
+            click.echo(f"warning: {file.po_path}: {warning}", err=True)
     if stale := _stale(translations_dir, articles, broken):
         problems += [*stale, "the templates or catalogs are stale: run `make translations-update`"]
     problems += [
@@ -259,13 +264,101 @@ def _measure(po_path: Path, keys) -> tuple[Completeness, str]:
     entries = {(entry.msgctxt, entry.msgid): entry for entry in po if not entry.obsolete}
     translated = sum(1 for key in keys if key in entries and entries[key].translated())
     fuzzy = sum(1 for key in keys if key in entries and entries[key].fuzzy)
-    metadata = {name.lower(): value for name, value in po.metadata.items()}
     try:
-        review = provenance_of(metadata).medical_review
+        review = review_of(po)
     except ValueError:
         return Completeness(translated, fuzzy, len(keys)), "(review date invalid)"
-    reviewed = f"{review.reviewer}, {review.date}" if review.reviewed else "none"
-    return Completeness(translated, fuzzy, len(keys)), reviewed
+    state = f"{review.status} ({review.reviewer}, {review.date})" if review.reviewer else "none"
+    return Completeness(translated, fuzzy, len(keys)), state
+
+
+# A reviewer in UTC+14 may date a review the day after UTC's: later than that is future.
+_EARLIEST_TIME_ZONE = datetime.timedelta(hours=14)
+
+
+def _review_date(text: str | None) -> datetime.date:
+    """--date: YYYY-MM-DD, not after today anywhere on Earth; today's date by default."""
+    if text is None:
+        return datetime.date.today()
+    try:
+        if not re.fullmatch(r"\d{4}-\d\d-\d\d", text):
+            raise ValueError
+        date = datetime.date.fromisoformat(text)
+    except ValueError:
+        raise click.ClickException(
+            f"--date {text!r} is not a date like 2026-11-20; nothing was written"
+        ) from None
+    if date > (datetime.datetime.now(datetime.UTC) + _EARLIEST_TIME_ZONE).date():
+        raise click.ClickException(f"--date {text} is in the future; nothing was written")
+    return date
+
+
+def _header_value(option: str, text: str) -> str:
+    """A header value on one line, written by a person (not a gettext placeholder)."""
+    value = text.strip()
+    if not value or any(unicodedata.category(char)[0] == "C" for char in value):
+        raise click.ClickException(f"{option} must be one line of text; nothing was written")
+    if value.lower() == NO_REVIEW or any(each in value for each in PLACEHOLDER_HEADER_VALUES):
+        raise click.ClickException(f"{option} {value!r} names no one; nothing was written")
+    return value
+
+
+@translate.command("review")
+@click.option("--article", "slug", required=True, help="The article (slug).")
+@click.option("--lang", "language", required=True, help="Its language (BCP 47 tag).")
+@click.option("--reviewer", required=True, help="The medical reviewer's name.")
+@click.option("--qualification", required=True, help="The reviewer's qualification.")
+@click.option("--date", "date_text", metavar="YYYY-MM-DD", help="The review's date (today).")
+def review_command(slug: str, language: str, reviewer: str, qualification: str, date_text):
+    """Record a medical review of one article's catalog in one language: its reviewer,
+    qualification, date and the digest of the text reviewed, in the catalog's headers.
+    Refuses a catalog that is not complete or fails the checks. Once the text changes,
+    the service publishes the review as outdated (not reviewed)."""
+    date = _review_date(date_text)
+    reviewer = _header_value("--reviewer", reviewer)
+    qualification = _header_value("--qualification", qualification)
+    tag = parse_tag(language)
+    article = next((each for each in _articles() if each.slug == slug), None)
+    if article is None:
+        raise click.ClickException(f"no article {slug!r}; nothing was written")
+    translations_dir = _translations_dir()
+    if tag is None or tag.tag not in languages(translations_dir):
+        raise click.ClickException(f"no catalogs for {language!r}; nothing was written")
+    file = article_catalog(translations_dir, tag.tag, slug)
+    if not exists(file.po_path):
+        raise click.ClickException(f"{file.po_path}: missing; run `make translations-update`")
+    po = read_po(file.po_path)
+    if problems := check_catalog(po, file.po_path, file.babel_name):
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise click.ClickException(
+            f"{problems[0]}{more}: fix the catalog (`make translations-check`), then review "
+            "it; nothing was written"
+        )
+    if _stale_catalog(file, article):
+        raise click.ClickException(
+            f"{file.po_path}: stale against the article's English: run "
+            "`make translations-update`, translate, then review; nothing was written"
+        )
+    measured, _ = _measure(file.po_path, article.messages())
+    if measured.translated < measured.total:
+        raise click.ClickException(
+            f"{file.po_path}: {measured.translated} of {measured.total} entries translated "
+            f"({measured.fuzzy} fuzzy): only a complete catalog can be reviewed; "
+            "nothing was written"
+        )
+    digest = maintenance.record_review(file, reviewer, qualification, date)
+    click.echo(
+        f"recorded the review of {file.po_path} by {reviewer} on {date} ({digest}); "
+        "run `make translations` to publish it"
+    )
+
+
+def _stale_catalog(file, article) -> bool:
+    """Whether merging the article's English as it is now would change the catalog."""
+    catalog = maintenance.read_catalog(file.po_path, file.babel_name)
+    updated = maintenance.read_catalog(file.po_path, file.babel_name)
+    updated.update(maintenance.article_template(article))
+    return bool(maintenance.differences(catalog, updated))
 
 
 @translate.command("export-xliff")

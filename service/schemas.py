@@ -32,13 +32,45 @@ class CodeSchema(Schema):
     display = fields.String(required=True, metadata={"example": "Striae atrophicae"})
 
 
-class MedicalReviewSchema(Schema):
-    """A qualified medical translator's sign-off of a translation; all null when none."""
+MEDICAL_REVIEW_STATUSES = ("reviewed", "outdated", "none")
 
-    reviewed = fields.Boolean(required=True)
+
+class OutdatedReviewSchema(Schema):
+    """A medical review recorded for a translation whose text has changed since."""
+
+    reviewer = fields.String(required=True)
+    qualification = fields.String(required=True)
+    date = fields.Date(required=True)
+
+
+class MedicalReviewSchema(Schema):
+    """A qualified medical translator's sign-off of a translation as it is served;
+    `reviewer`, `qualification` and `date` are null unless `reviewed`."""
+
+    reviewed = fields.Boolean(
+        required=True,
+        metadata={"description": "A review covers the text as served (status reviewed)."},
+    )
     reviewer = fields.String(required=True, allow_none=True)
     qualification = fields.String(required=True, allow_none=True)
     date = fields.Date(required=True, allow_none=True)
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf(MEDICAL_REVIEW_STATUSES),
+        metadata={
+            "description": "reviewed; outdated: a review was recorded, but the text changed "
+            "since (or the review records no digest of the text it covered), so it counts "
+            "as not reviewed; none: no review."
+        },
+    )
+    outdated_review = fields.Nested(
+        OutdatedReviewSchema,
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The review that no longer covers the text; null unless outdated."
+        },
+    )
 
 
 class TranslationSchema(Schema):

@@ -158,7 +158,14 @@ def test_languages_endpoint_lists_the_21_complete_languages(client):
         assert language["articles"][0]["percent"] == 100.0
         assert language["articles"][0]["available"] is True
         assert "AI" in language["provenance"]["translated_by"]
-        not_reviewed = {"reviewed": False, "reviewer": None, "qualification": None, "date": None}
+        not_reviewed = {
+            "reviewed": False,
+            "reviewer": None,
+            "qualification": None,
+            "date": None,
+            "status": "none",
+            "outdated_review": None,
+        }
         assert language["provenance"]["medical_review"] == not_reviewed
         assert language["articles"][0]["translation"]["medical_review"] == not_reviewed
         assert language["revision_date"]

@@ -16,7 +16,7 @@ import pytest
 
 from benchmarks.nginx import NGINX, NGINX_MISSING, running_nginx
 from service import create_app, reload_store
-from service.catalogs import Completeness
+from service.catalogs import Completeness, text_digest
 from service.cli import create_cli_app
 from tests.helpers import (
     FIRST_LANGUAGES,
@@ -218,6 +218,13 @@ def test_each_article_says_who_translated_and_reviewed_it(tree):
             "PO-Revision-Date": "2026-11-21 09:00+0000",
         },
     )
+    # With the digest of the text reviewed, as `translate review` records it
+    # (tests/test_medical_review.py): a review without one is published as outdated.
+    path = article_po(translations, "fr", SECOND)
+    catalog = polib.pofile(str(path))
+    catalog.metadata["X-Medical-Review-Digest"] = text_digest(catalog)
+    catalog.save()
+    compile_catalogs(translations)
     client = app_for(tree).test_client()
     first = get(client, f"/v1/articles/{SLUG}", "fr").get_json()["translation"]
     second = get(client, f"/v1/articles/{SECOND}", "fr").get_json()["translation"]
@@ -233,6 +240,8 @@ def test_each_article_says_who_translated_and_reviewed_it(tree):
             "reviewer": "Dr. Paul Durand",
             "qualification": "Certified medical translator",
             "date": "2026-11-20",
+            "status": "reviewed",
+            "outdated_review": None,
         },
     }
     section = get(client, f"/v1/articles/{SECOND}/sections/what-to-do", "fr").get_json()

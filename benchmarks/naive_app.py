@@ -16,7 +16,7 @@ from flask.json.provider import DefaultJSONProvider
 
 from benchmarks.sample import SECTION_RULE
 from service.catalog_files import ARTICLES_FOLDER, catalog_files, languages
-from service.catalogs import provenance_of
+from service.catalogs import compiled_provenance
 from service.config import from_environment
 from service.content.loader import load_articles
 from service.content.model import text_units
@@ -86,7 +86,7 @@ def create_app() -> Flask:
             "paragraphs": list(unit_texts(blocks)),
             "blocks": blocks_json(blocks, links_in(language)),
             "translation": translations
-            and translation_provenance(language, provenance_of(translations.info())),
+            and translation_provenance(language, compiled_provenance(translations.info())),
             "links": {
                 "self": urls[position],
                 "article": article_url(slug),

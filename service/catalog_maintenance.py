@@ -255,7 +255,7 @@ def record_review(file: CatalogFile, reviewer: str, qualification: str, date: da
     data = with_headers(
         file,
         {
-            "PO-Revision-Date": _now().strftime(PO_DATE_FORMAT),
+            "PO-Revision-Date": now().strftime(PO_DATE_FORMAT),
             MEDICAL_REVIEW: reviewer,
             MEDICAL_REVIEW_QUALIFICATION: qualification,
             MEDICAL_REVIEW_DATE: date.isoformat(),

@@ -157,6 +157,11 @@ def _header(metadata: dict, name: str) -> str | None:
     return metadata.get(name.lower(), "").strip() or None
 
 
+def compiled_provenance(metadata: dict) -> Provenance:
+    """Provenance from a compiled catalog's headers, which carry its text's digest."""
+    return provenance_of(metadata, metadata.get(TEXT_DIGEST.lower()))
+
+
 def provenance_of(metadata: dict, digest: str | None) -> Provenance:
     """Provenance from a catalog's headers (names in lower case, as gettext gives them);
     `digest` is the text_digest of the catalog's text now (None: unknown, so a review
@@ -357,7 +362,7 @@ def load_catalog(file: CatalogFile, shared_keys: dict[MessageKey, MessageKey]) -
         file=file,
         translated=translated,
         fuzzy_entries=int(metadata.get(FUZZY_ENTRIES.lower(), "0")),
-        provenance=provenance_of(metadata, metadata.get(TEXT_DIGEST.lower())),
+        provenance=compiled_provenance(metadata),
     )
 
 

@@ -31,6 +31,16 @@ OFFERED_LANGUAGES = (*FIRST_LANGUAGES, *ADDED_LANGUAGES)
 TRANSLATED_LANGUAGES = tuple(sorted(OFFERED_LANGUAGES[1:], key=lambda tag: tag.replace("-", "_")))
 
 
+# What `medical_review` says of a translation nobody has reviewed.
+NOT_REVIEWED = {
+    "reviewed": False,
+    "reviewer": None,
+    "qualification": None,
+    "date": None,
+    "status": "none",
+    "outdated_review": None,
+}
+
 ICD10CM_OID = "2.16.840.1.113883.6.90"  # HL7's OID for ICD-10-CM, as Infobutton clients send it
 # The English of the interface entry the catalog tests break (service/errors.py).
 METHODS_MESSAGE = "This address only answers these methods: %(methods)s."

@@ -17,6 +17,7 @@ from service.catalog_files import (
 )
 from tests.helpers import (
     ICD10CM_OID,
+    NOT_REVIEWED,
     SECTION_IDS,
     SHIPPED_TRANSLATIONS,
     SLUG,
@@ -158,16 +159,8 @@ def test_languages_endpoint_lists_the_21_complete_languages(client):
         assert language["articles"][0]["percent"] == 100.0
         assert language["articles"][0]["available"] is True
         assert "AI" in language["provenance"]["translated_by"]
-        not_reviewed = {
-            "reviewed": False,
-            "reviewer": None,
-            "qualification": None,
-            "date": None,
-            "status": "none",
-            "outdated_review": None,
-        }
-        assert language["provenance"]["medical_review"] == not_reviewed
-        assert language["articles"][0]["translation"]["medical_review"] == not_reviewed
+        assert language["provenance"]["medical_review"] == NOT_REVIEWED
+        assert language["articles"][0]["translation"]["medical_review"] == NOT_REVIEWED
         assert language["revision_date"]
     assert languages["ar"]["direction"] == "rtl"
     assert languages["zh-Hans"]["native_name"] == "中文 (简体)"

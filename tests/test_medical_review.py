@@ -13,6 +13,7 @@ from service import create_app
 from service.catalogs import text_digest
 from service.cli import create_cli_app
 from tests.helpers import (
+    NOT_REVIEWED,
     SECTION_IDS,
     SLUG,
     article_po,
@@ -39,14 +40,7 @@ OUTDATED = {
     "status": "outdated",
     "outdated_review": {"reviewer": REVIEWER, "qualification": QUALIFICATION, "date": DATE},
 }
-NONE = {
-    "reviewed": False,
-    "reviewer": None,
-    "qualification": None,
-    "date": None,
-    "status": "none",
-    "outdated_review": None,
-}
+NONE = NOT_REVIEWED
 
 
 @pytest.fixture

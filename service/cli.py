@@ -16,7 +16,6 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from service import catalog_maintenance as maintenance
-from service import catalog_xliff
 from service.catalog_checks import NO_REVIEW, PLACEHOLDER_HEADER_VALUES, check_catalog
 from service.catalog_files import (
     CatalogError,
@@ -361,6 +360,14 @@ def _stale_catalog(file, article) -> bool:
     return bool(maintenance.differences(catalog, updated))
 
 
+def _xliff():
+    """service.catalog_xliff, imported when an XLIFF command runs: translate-toolkit (and
+    lxml) would otherwise load into every serving worker, which never uses them."""
+    from service import catalog_xliff  # noqa: PLC0415
+
+    return catalog_xliff
+
+
 @translate.command("export-xliff")
 @click.option("--lang", "language", required=True, help="The language (BCP 47 tag).")
 @click.option("--article", help="Only this article's catalog (slug); default: every catalog.")
@@ -383,7 +390,7 @@ def export_xliff_command(language: str, article: str | None, output: Path | None
         files = [article_catalog(translations_dir, tag, article)]
         if not exists(files[0].po_path):
             raise click.BadParameter(f"{tag} has no catalog of {article!r}", param_hint="--article")
-    data, count = catalog_xliff.export(translations_dir, files, tag)
+    data, count = _xliff().export(translations_dir, files, tag)
     if output is None:
         click.echo(data, nl=False)
         return
@@ -398,10 +405,10 @@ def import_xliff_command(xliff_file: Path):
     the checks `translate check` runs; if anything is wrong, write nothing."""
     translations_dir = _translations_dir()
     try:
-        units = catalog_xliff.read_units(xliff_file.read_bytes())
+        units = _xliff().read_units(xliff_file.read_bytes())
     except ValueError as error:
         raise click.ClickException(f"{xliff_file}: cannot be read as XLIFF 1.2: {error}") from None
-    result = catalog_xliff.import_units(translations_dir, units, str(xliff_file))
+    result = _xliff().import_units(translations_dir, units, str(xliff_file))
     if result.problems:
         _fail(result.problems, "nothing was written: fix these in the CAT tool and import again")
     for path, changed in result.written.items():

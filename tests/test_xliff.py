@@ -3,6 +3,8 @@ the shipped catalogs. The XLIFF is read and changed with translate-toolkit, as a
 would change it."""
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -353,3 +355,12 @@ def test_a_file_that_is_not_xliff_is_refused(translate, tmp_path):
     result = translate("import-xliff", str(path))
     assert result.exit_code == 1
     assert "cannot be read as XLIFF 1.2" in result.output
+
+
+def test_serving_never_loads_translate_toolkit():
+    """Only the XLIFF commands need it: a serving worker does not pay for it."""
+    code = "import sys, service; service.create_app(); print('translate' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "False"

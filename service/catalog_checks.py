@@ -79,7 +79,7 @@ class CatalogProblem:
         return f"{where}: {self.entry}: {self.problem}"
 
 
-def _label(entry: polib.POEntry) -> str:
+def entry_label(entry: polib.POEntry) -> str:
     msgid = entry.msgid if len(entry.msgid) <= 40 else entry.msgid[:39] + "…"
     return f"{entry.msgctxt}|{msgid!r}" if entry.msgctxt else repr(msgid)
 
@@ -263,12 +263,12 @@ def check_catalog(catalog: polib.POFile, path: Path, babel_name: str) -> list[Ca
     for entry in catalog:
         key = (entry.msgctxt, entry.msgid, entry.obsolete)
         if key in seen:
-            found.append(CatalogProblem(path, entry.linenum, _label(entry), "duplicate entry"))
+            found.append(CatalogProblem(path, entry.linenum, entry_label(entry), "duplicate entry"))
         seen.add(key)
         if entry.fuzzy and not entry.obsolete:
             continue  # fuzzy entries are never served; a translator is still on them
         found += [
-            CatalogProblem(path, entry.linenum, _label(entry), text)
+            CatalogProblem(path, entry.linenum, entry_label(entry), text)
             for text in _entry_problems(entry, count, language)
         ]
     return found

@@ -12,10 +12,12 @@ import unicodedata
 from pathlib import Path
 
 import click
+import polib
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from service import catalog_maintenance as maintenance
+from service import hand_edits
 from service.catalog_checks import NO_REVIEW, PLACEHOLDER_HEADER_VALUES, check_catalog
 from service.catalog_files import (
     CatalogError,
@@ -26,7 +28,15 @@ from service.catalog_files import (
     interface_template_path,
     languages,
 )
-from service.catalogs import Completeness, compile_catalog, outdated_review, read_po, review_of
+from service.catalogs import (
+    PO_DATE_FORMAT,
+    Completeness,
+    compile_catalog,
+    outdated_review,
+    read_po,
+    review_of,
+    text_digest,
+)
 from service.compiled_store import compile_store
 from service.config import StartupError, from_environment
 from service.content.importer import markdown_from_plain_text
@@ -189,6 +199,7 @@ def check_command():
     """Fail, naming file, line and entry, if a catalog is broken or anything is stale."""
     translations_dir, articles = _translations_dir(), _articles()
     problems, broken = [], set()
+    committed = hand_edits.Committed.of(translations_dir)  # None: no git to compare with
     for file in catalog_files(translations_dir):
         try:
             po = read_po(file.po_path)
@@ -197,6 +208,8 @@ def check_command():
             broken.add(file.po_path)
             continue
         problems += map(str, check_catalog(po, file.po_path, file.babel_name))
+        if unstamped := hand_edits.unstamped_edit(committed, po, file.po_path):
+            problems.append(str(unstamped))
         if warning := outdated_review(po):
             click.echo(f"warning: {file.po_path}: {warning}", err=True)
     if stale := _stale(translations_dir, articles, broken):
@@ -208,6 +221,54 @@ def check_command():
     if problems:
         _fail(problems, "fix these, then run `make translations-check` again")
     click.echo("templates and catalogs are up to date")
+
+
+@translate.command("touch")
+@click.option("--lang", "language", help="Only this language's catalogs (BCP 47 tag).")
+@click.option("--article", help="Only this article's catalogs (slug).")
+@click.option("--translator", help='Also set Last-Translator ("Name <email>").')
+def touch_command(language: str | None, article: str | None, translator: str | None):
+    """Set PO-Revision-Date to now (and Last-Translator, with --translator) in each
+    catalog whose translated text differs from the last commit (git's HEAD): what a text
+    editor, unlike Poedit, does not do. A catalog git has no committed version of (a new
+    one, or no git work tree) is stamped too. Comments and wrapping alone are no change."""
+    if translator is not None:
+        translator = _header_value("--translator", translator)
+    translations_dir = _translations_dir()
+    files = catalog_files(translations_dir)
+    if language is not None:
+        found = languages(translations_dir).items()
+        tags = {tag for tag, babel in found if language in (tag, babel)}
+        if not tags:
+            raise click.BadParameter(f"no catalogs for {language!r}", param_hint="--lang")
+        files = [file for file in files if file.tag in tags]
+    if article is not None:
+        files = [file for file in files if file.article == article]
+        if not files:
+            raise click.BadParameter(f"no catalogs of {article!r}", param_hint="--article")
+    committed = hand_edits.Committed.of(translations_dir)
+    stamp = maintenance.now().strftime(PO_DATE_FORMAT)
+    touched = 0
+    for file in files:
+        po = maintenance.read_for_edit(file.po_path)
+        if committed is not None and committed.knows(file.po_path):
+            old = committed.version(file.po_path)  # None: unchanged since HEAD
+            if old is None or not hand_edits.text_changed(old, po):
+                continue
+        digest = text_digest(po)
+        po.metadata[hand_edits.REVISION_DATE] = stamp
+        if translator is not None:
+            po.metadata["Last-Translator"] = translator
+        text = maintenance.po_text(po)
+        if text_digest(polib.pofile(text)) != digest:  # never change the text itself
+            raise click.ClickException(
+                f"{file.po_path}: rewriting it would change its text; it was not written"
+            )
+        maintenance.replace(file.po_path, text.encode("utf-8"))
+        touched += 1
+        click.echo(f"touched {file.po_path}: {hand_edits.REVISION_DATE} {stamp}")
+    if not touched:
+        click.echo("no catalog's translated text differs from the last commit: nothing touched")
 
 
 def _status_row(measured: Completeness, reviewed: str) -> str:

@@ -21,7 +21,7 @@ from apispec.yaml_utils import load_operations_from_docstring
 from apispec_webframeworks.flask import FlaskPlugin
 from flask import Flask
 
-from service.codes import ICD10CM, ICD10CM_PATTERN, SYSTEM_OIDS, SYSTEM_SPELLINGS
+from service.codes import ICD10CM, SYSTEM_OIDS, SYSTEM_SPELLINGS
 from service.config import SERVICE_VERSION
 from service.content.model import CODE_SYSTEMS
 from service.headers import ALLOWED_METHODS
@@ -214,75 +214,81 @@ def _register_components(spec: APISpec):
     _register_code_components(spec)
 
 
-def _code_lookup_schema(
-    code: str, system: str, code_required: bool, *, other_parameters: bool
-) -> dict:
-    """A code and its system as one exploded query object: JSON Schema can then say that
-    a code must look like ICD-10-CM when the system is ICD-10-CM. With `other_parameters`
-    the object takes any other query parameter too (the Infobutton's HL7 context)."""
-    return {
-        "type": "object",
-        "additionalProperties": other_parameters,
-        "properties": {
-            code: {"type": "string", "minLength": 1},
-            system: {"type": "string", "enum": list(chain(*SYSTEM_SPELLINGS.values()))},
+def _code_parameters(
+    spec: APISpec, code: tuple[str, str], system: tuple[str, str], *, infobutton: bool
+) -> None:
+    """A code and its system as two plain query parameters (component name, query name).
+
+    JSON Schema cannot say across two parameters that a code must look like ICD-10-CM
+    when the system is ICD-10-CM, so the descriptions say it; the schema fuzzing config
+    (schemathesis.toml) knows such a schema-valid request may be refused with a 400."""
+    (code_component, code_name), (system_component, system_name) = code, system
+    systems = "; ".join(
+        f"{CODE_SYSTEMS[each][0]}: {', '.join(spellings)}"
+        for each, spellings in SYSTEM_SPELLINGS.items()
+    )
+    icd10cm = ", ".join(f"`{spelling}`" for spelling in SYSTEM_SPELLINGS[ICD10CM])
+    shape = (
+        f"When `{system_name}` names ICD-10-CM ({icd10cm}), `{code_name}` must look like an "
+        "ICD-10-CM code (a letter, a digit, a digit or letter, then optionally up to four "
+        "letters or digits after an optional dot: L90, l90.6, L9062), else 400; this rule "
+        "ties the two parameters, so their schemas cannot state it. ICD-10-CM codes match "
+        "in any case, with or without the dot."
+    )
+    if infobutton:
+        code_description = (
+            "The code (required). A code with no article walks up its ICD-10-CM hierarchy "
+            f"to the nearest ancestor that has one (L90.62 finds L90.6), in every system "
+            f"unless `{system_name}` names one. Missing, empty or repeated: 400. {shape}"
+        )
+        system_description = (
+            f"The system of `{code_name}` (any system when absent), by short name, URI or "
+            f"OID ({systems}). Any other value, or repeated: 400. {shape}"
+        )
+        examples = ("L90.62", SYSTEM_OIDS[ICD10CM])
+    else:
+        code_description = (
+            "Only the articles with this code or, for ICD-10-CM, a descendant (L90 finds "
+            f"L90.6), in every system unless `{system_name}` names one; no match: an empty "
+            f"list. Empty or repeated: 400. {shape}"
+        )
+        system_description = (
+            f"The system of `{code_name}`, by short name, URI or OID ({systems}). Any other "
+            f"value, or repeated: 400. Only with `{code_name}`: `{system_name}` alone is a "
+            f"400. {shape}"
+        )
+        examples = ("L90.6", ICD10CM)
+    spec.components.parameter(
+        code_component,
+        "query",
+        {
+            "name": code_name,
+            "description": code_description,
+            **({"required": True} if infobutton else {}),
+            "schema": {"type": "string", "minLength": 1},
+            "example": examples[0],
         },
-        **({"required": [code]} if code_required else {"dependentRequired": {system: [code]}}),
-        "if": {
-            "properties": {system: {"enum": list(SYSTEM_SPELLINGS[ICD10CM])}},
-            "required": [system],
+    )
+    spec.components.parameter(
+        system_component,
+        "query",
+        {
+            "name": system_name,
+            "description": system_description,
+            "schema": {"type": "string", "enum": list(chain(*SYSTEM_SPELLINGS.values()))},
+            "example": examples[1],
         },
-        "then": {"properties": {code: {"pattern": ICD10CM_PATTERN}}},
-    }
+    )
 
 
 def _register_code_components(spec: APISpec):
     """Parameters and responses of the code lookup and the Infobutton endpoint."""
-    systems = "; ".join(
-        f"{CODE_SYSTEMS[system][0]}: {', '.join(spellings)}"
-        for system, spellings in SYSTEM_SPELLINGS.items()
-    )
-    rules = (
-        f"Systems by short name, URI or OID ({systems}). ICD-10-CM codes match in any "
-        "case, with or without the dot."
-    )
-    spec.components.parameter(
-        "code_lookup",
-        "query",
-        {
-            "description": "`code` (with `system`, or in every system): only the articles "
-            f"with this code or, for ICD-10-CM, a descendant (L90 finds L90.6). {rules} "
-            "A malformed ICD-10-CM code or an unknown system: 400; no match: an empty list.",
-            "style": "form",
-            "explode": True,
-            "schema": _code_lookup_schema(
-                "code", "system", code_required=False, other_parameters=False
-            ),
-            "example": {"code": "L90.6", "system": "icd10cm"},
-        },
-    )
-    spec.components.parameter(
-        "infobutton_code",
-        "query",
-        {
-            "description": "`mainSearchCriteria.v.c`, the code (required), and "
-            "`mainSearchCriteria.v.cs`, its system (any system when absent). A code with "
-            "no article walks up its ICD-10-CM hierarchy to the nearest ancestor that has "
-            f"one (L90.62 finds L90.6). {rules}",
-            "required": True,
-            "style": "form",
-            "explode": True,
-            "schema": _code_lookup_schema(
-                "mainSearchCriteria.v.c",
-                "mainSearchCriteria.v.cs",
-                code_required=True,
-                other_parameters=True,
-            ),
-            "example": {
-                "mainSearchCriteria.v.c": "L90.62",
-                "mainSearchCriteria.v.cs": SYSTEM_OIDS[ICD10CM],
-            },
-        },
+    _code_parameters(spec, ("code", "code"), ("system", "system"), infobutton=False)
+    _code_parameters(
+        spec,
+        ("infobutton_code", "mainSearchCriteria.v.c"),
+        ("infobutton_system", "mainSearchCriteria.v.cs"),
+        infobutton=True,
     )
     spec.components.parameter(
         "infobutton_display_name",

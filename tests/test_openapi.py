@@ -71,3 +71,46 @@ def test_errors_are_documented_as_problem_json_not_422():
         assert "422" not in operations["get"]["responses"]
     not_found = document["components"]["responses"]["NotFound"]
     assert set(not_found["content"]) == {"application/problem+json"}
+
+
+def _resolved(document: dict, item: dict) -> dict:
+    while "$ref" in item:
+        *_, kind, name = item["$ref"].split("/")
+        item = document["components"][kind][name]
+    return item
+
+
+def test_query_parameters_are_plain_names_with_scalar_schemas(app):
+    """Issue 21: no object-valued (form-exploded) query parameter, which generated clients
+    send as `?code_lookup[code]=`: every query parameter is one name on the wire."""
+    for published in (False, True):
+        document = yaml.safe_load(render_document(app, every_method=published))
+        query: dict[str, dict[str, dict]] = {}
+        for path, operations in document["paths"].items():
+            for method, operation in operations.items():
+                for item in operation.get("parameters", []):
+                    parameter = _resolved(document, item)
+                    if parameter["in"] != "query":
+                        continue
+                    assert "[" not in parameter["name"], parameter["name"]
+                    schema = _resolved(document, parameter["schema"])
+                    assert schema["type"] in {"string", "integer"}, (path, parameter["name"])
+                    assert not {"properties", "items", "style", "explode"} & (
+                        set(schema) | set(parameter)
+                    )
+                    if "enum" in schema:
+                        assert all(isinstance(value, str) for value in schema["enum"])
+                    assert parameter["description"]
+                    assert "example" in parameter
+                    query.setdefault(f"{method} {path}", {})[parameter["name"]] = parameter
+    articles = query["get /v1/articles"]
+    assert {"code", "system", "modified_since", "page", "lang"} == set(articles)
+    assert articles["code"]["schema"] == {"type": "string", "minLength": 1}
+    assert "icd10cm" in articles["system"]["schema"]["enum"]
+    assert "400" in articles["system"]["description"]
+    assert "ICD-10-CM" in articles["code"]["description"]
+    infobutton = query["get /v1/infobutton"]
+    assert infobutton["mainSearchCriteria.v.c"]["required"] is True
+    assert "mainSearchCriteria.v.cs" in infobutton
+    assert not infobutton["mainSearchCriteria.v.cs"].get("required")
+    assert query["head /v1/articles"] == articles

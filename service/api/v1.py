@@ -46,9 +46,11 @@ def list_articles():
         first, prev, next and last pages. With `code` (and `system`), only the
         articles with that medical code. With `modified_since` (the change feed),
         only those whose text in this language changed at or after that moment (each
-        article's `modified`); both filters together select what both select.
+        article's `modified`); both filters together select what both select. Any
+        other query parameter is a 400 (unknown-parameter), as a misspelt filter is an
+        error, never the unfiltered list.
       tags: [articles]
-      parameters: [code_lookup, modified_since, page, lang, accept_language, accept_encoding,
+      parameters: [code, system, modified_since, page, lang, accept_language, accept_encoding,
                    if_none_match]
       responses:
         "200": {description: The articles., content: {application/json: {schema: ArticleList}}}
@@ -179,10 +181,13 @@ def infobutton():
         answer is an Atom 1.0 feed (one entry per article, up to 10) whose entries link
         to the article in the feed's language; a code with no article gives a feed
         with no entries. The language comes from informationRecipient.languageCode.c,
-        then Accept-Language, then English (`lang` is not read here).
+        then Accept-Language, then English (`lang` is not read here). Any other query
+        parameter, such as HL7's context parameters (patientPerson.administrativeGenderCode.c,
+        age.v.v, taskContext.c.c, performer, ...), is accepted and ignored.
       tags: [infobutton]
-      parameters: [infobutton_code, infobutton_display_name, infobutton_language,
-                   knowledge_response_type, accept_language, accept_encoding, if_none_match]
+      parameters: [infobutton_code, infobutton_system, infobutton_display_name,
+                   infobutton_language, knowledge_response_type, accept_language,
+                   accept_encoding, if_none_match]
       responses:
         "200":
           description: The feed. Links are relative to this service.

@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import pickle
+import shutil
 from importlib import metadata
 from pathlib import Path
 
@@ -77,13 +78,24 @@ def compiled_settings(config: dict) -> dict[str, object]:
     return json.loads(json.dumps({name: config[name] for name in COMPILED_SETTINGS}))
 
 
-def _header(config: dict, body: bytes) -> dict:
+def _header(config: dict, body_sha256: str) -> dict:
     return {
         "format": FORMAT_VERSION,
         "inputs": input_digests(config),
         "settings": compiled_settings(config),
-        "body_sha256": hashlib.sha256(body).hexdigest(),
+        "body_sha256": body_sha256,
     }
+
+
+class _HashingWriter:
+    """A file for pickle.dump that hashes what it writes: the body is never held whole."""
+
+    def __init__(self, file):
+        self.file, self.digest = file, hashlib.sha256()
+
+    def write(self, data) -> int:
+        self.digest.update(data)
+        return self.file.write(data)
 
 
 def compile_store(config: dict, path: Path) -> bool:
@@ -96,14 +108,24 @@ def compile_store(config: dict, path: Path) -> bool:
         except StoreError:
             pass  # stale or damaged: rebuild
     store = build_store(config)
-    body = pickle.dumps(store, protocol=pickle.HIGHEST_PROTOCOL)
-    header = json.dumps(_header(config, body), sort_keys=True).encode()
     path.parent.mkdir(parents=True, exist_ok=True)
+    body_path = path.with_name(path.name + ".body")
     partial = path.with_name(path.name + ".partial")
-    with partial.open("wb") as file:
-        file.write(MAGIC + b" " + header + b"\n")
-        file.write(body)
-    os.replace(partial, path)
+    try:
+        # The body is pickled to a file, hashed as it goes, then copied after the header
+        # (which names its digest): memory holds the store once, never its bytes too.
+        with body_path.open("w+b") as body:
+            writer = _HashingWriter(body)
+            pickle.dump(store, writer, protocol=pickle.HIGHEST_PROTOCOL)
+            header = json.dumps(_header(config, writer.digest.hexdigest()), sort_keys=True)
+            body.seek(0)
+            with partial.open("wb") as file:
+                file.write(MAGIC + b" " + header.encode() + b"\n")
+                shutil.copyfileobj(body, file, 1 << 20)
+        os.replace(partial, path)
+    finally:
+        body_path.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
     return True
 
 

@@ -238,22 +238,26 @@ def merged(file: CatalogFile, template: BabelCatalog) -> bytes:
     return _written(catalog, {name: value for name, value in headers.items() if name[:2] == "X-"})
 
 
-def with_headers(file: CatalogFile, headers: dict[str, str]) -> bytes:
-    """The catalog as the tools write it, every entry and header kept, `headers` set."""
-    catalog = read_catalog(file.po_path, file.babel_name)
-    kept = {
-        name: value for name, value in read_po_headers(file.po_path).items() if name[:2] == "X-"
-    }
-    return _written(catalog, {**kept, **headers})
+def set_headers(path: Path, headers: dict[str, str]) -> None:
+    """Set headers of a catalog as the tools write it, refusing (CatalogError) to write
+    anything if that would change its translated text (review sign-offs and date stamps
+    must never alter what they describe)."""
+    po = read_for_edit(path)
+    digest = text_digest(po)
+    po.metadata.update(headers)
+    text = po_text(po)
+    if text_digest(polib.pofile(text)) != digest:
+        raise CatalogError(f"{path}: rewriting it would change its text; nothing was written")
+    replace(path, text.encode("utf-8"))
 
 
 def record_review(file: CatalogFile, reviewer: str, qualification: str, date: datetime.date) -> str:
     """Write a medical review into a catalog's headers, with the digest of the text it
     covers (and PO-Revision-Date now: the catalog changed); return that digest. The
     caller has checked the catalog is complete and passes the checks."""
-    digest = text_digest(polib.pofile(str(file.po_path), encoding="utf-8"))
-    data = with_headers(
-        file,
+    digest = text_digest(read_for_edit(file.po_path))
+    set_headers(
+        file.po_path,
         {
             "PO-Revision-Date": now().strftime(PO_DATE_FORMAT),
             MEDICAL_REVIEW: reviewer,
@@ -262,11 +266,6 @@ def record_review(file: CatalogFile, reviewer: str, qualification: str, date: da
             MEDICAL_REVIEW_DIGEST: digest,
         },
     )
-    if text_digest(polib.pofile(data.decode("utf-8"))) != digest:  # never record a review
-        raise CatalogError(
-            f"{file.po_path}: rewriting it would change its text; nothing was written"
-        )
-    replace(file.po_path, data)
     return digest
 
 

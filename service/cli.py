@@ -12,7 +12,6 @@ import unicodedata
 from pathlib import Path
 
 import click
-import polib
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
@@ -35,7 +34,6 @@ from service.catalogs import (
     outdated_review,
     read_po,
     review_of,
-    text_digest,
 )
 from service.compiled_store import compile_store
 from service.config import StartupError, from_environment
@@ -223,6 +221,14 @@ def check_command():
     click.echo("templates and catalogs are up to date")
 
 
+def _catalog_language(translations_dir: Path, language: str) -> str:
+    """The tag of the language --lang names, as a BCP 47 tag or a folder name (pt_BR)."""
+    for tag, babel_name in languages(translations_dir).items():
+        if language in (tag, babel_name):
+            return tag
+    raise click.BadParameter(f"no catalogs for {language!r}", param_hint="--lang")
+
+
 @translate.command("touch")
 @click.option("--lang", "language", help="Only this language's catalogs (BCP 47 tag).")
 @click.option("--article", help="Only this article's catalogs (slug).")
@@ -237,34 +243,29 @@ def touch_command(language: str | None, article: str | None, translator: str | N
     translations_dir = _translations_dir()
     files = catalog_files(translations_dir)
     if language is not None:
-        found = languages(translations_dir).items()
-        tags = {tag for tag, babel in found if language in (tag, babel)}
-        if not tags:
-            raise click.BadParameter(f"no catalogs for {language!r}", param_hint="--lang")
-        files = [file for file in files if file.tag in tags]
+        tag = _catalog_language(translations_dir, language)
+        files = [file for file in files if file.tag == tag]
     if article is not None:
         files = [file for file in files if file.article == article]
         if not files:
             raise click.BadParameter(f"no catalogs of {article!r}", param_hint="--article")
     committed = hand_edits.Committed.of(translations_dir)
     stamp = maintenance.now().strftime(PO_DATE_FORMAT)
+    headers = {hand_edits.REVISION_DATE: stamp}
+    if translator is not None:
+        headers["Last-Translator"] = translator
     touched = 0
     for file in files:
-        po = maintenance.read_for_edit(file.po_path)
         if committed is not None and committed.knows(file.po_path):
             old = committed.version(file.po_path)  # None: unchanged since HEAD
-            if old is None or not hand_edits.text_changed(old, po):
+            if old is None or not hand_edits.text_changed(
+                old, maintenance.read_for_edit(file.po_path)
+            ):
                 continue
-        digest = text_digest(po)
-        po.metadata[hand_edits.REVISION_DATE] = stamp
-        if translator is not None:
-            po.metadata["Last-Translator"] = translator
-        text = maintenance.po_text(po)
-        if text_digest(polib.pofile(text)) != digest:  # never change the text itself
-            raise click.ClickException(
-                f"{file.po_path}: rewriting it would change its text; it was not written"
-            )
-        maintenance.replace(file.po_path, text.encode("utf-8"))
+        try:
+            maintenance.set_headers(file.po_path, headers)
+        except CatalogError as error:
+            raise click.ClickException(str(error)) from None
         touched += 1
         click.echo(f"touched {file.po_path}: {hand_edits.REVISION_DATE} {stamp}")
     if not touched:
@@ -441,10 +442,7 @@ def export_xliff_command(language: str, article: str | None, output: Path | None
     """Write one language's catalogs as XLIFF 1.2 for a CAT tool: its interface catalog
     and every article's, or one article's; `import-xliff` reads it back."""
     translations_dir = _translations_dir()
-    found = languages(translations_dir).items()
-    tag = next((tag for tag, babel in found if language in (tag, babel)), None)
-    if tag is None:
-        raise click.BadParameter(f"no catalogs for {language!r}", param_hint="--lang")
+    tag = _catalog_language(translations_dir, language)
     if article is None:
         files = [file for file in catalog_files(translations_dir) if file.tag == tag]
     else:

@@ -103,9 +103,12 @@ def compile_store(config: dict, path: Path) -> bool:
     is already up to date, so `make` can call this on every run."""
     if path.is_file():
         try:
-            _check_header(config, path, _read_header(path)[0])
+            header, start = _read_header(path)
+            _check_header(config, path, header)
+            with path.open("rb") as file:
+                _check_body(path, file, start, header)
             return False
-        except StoreError:
+        except (StoreError, OSError):
             pass  # stale or damaged: rebuild
     store = build_store(config)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -117,10 +120,10 @@ def compile_store(config: dict, path: Path) -> bool:
         with body_path.open("w+b") as body:
             writer = _HashingWriter(body)
             pickle.dump(store, writer, protocol=pickle.HIGHEST_PROTOCOL)
-            header = json.dumps(_header(config, writer.digest.hexdigest()), sort_keys=True)
+            line = json.dumps(_header(config, writer.digest.hexdigest()), sort_keys=True)
             body.seek(0)
             with partial.open("wb") as file:
-                file.write(MAGIC + b" " + header.encode() + b"\n")
+                file.write(MAGIC + b" " + line.encode() + b"\n")
                 shutil.copyfileobj(body, file, 1 << 20)
         os.replace(partial, path)
     finally:
@@ -175,6 +178,13 @@ def _check_header(config: dict, path: Path, header: dict) -> None:
         )
 
 
+def _check_body(path: Path, file, start: int, header: dict) -> None:
+    """Refuse a body whose digest is not the header's (read as a stream)."""
+    file.seek(start)
+    if hashlib.file_digest(file, "sha256").hexdigest() != header.get("body_sha256"):
+        raise StoreError(f"{path}: damaged (its digest does not match); run `make store`")
+
+
 def load_store(config: dict, path: Path) -> PayloadStore:
     """Load the compiled store at `path`, refusing one that is stale or damaged.
 
@@ -184,10 +194,7 @@ def load_store(config: dict, path: Path) -> PayloadStore:
     _check_header(config, path, header)
     try:
         with path.open("rb") as file:
-            file.seek(start)
-            digest = hashlib.file_digest(file, "sha256").hexdigest()
-            if digest != header.get("body_sha256"):
-                raise StoreError(f"{path}: damaged (its digest does not match); run `make store`")
+            _check_body(path, file, start, header)
             file.seek(start)
             gc.disable()  # a collection every few thousand objects made loading 5x slower
             try:

@@ -53,6 +53,10 @@ def test_a_loaded_store_serves_what_an_in_process_build_does(inputs):
     path = inputs["STORE_PATH"]
     assert compile_store(inputs, path)
     assert not compile_store(inputs, path)  # up to date: left alone
+    data = bytearray(path.read_bytes())
+    data[-100] ^= 0xFF
+    path.write_bytes(bytes(data))
+    assert compile_store(inputs, path)  # a damaged body is rebuilt, not "up to date"
     built, loaded = build_store(inputs), load_store(inputs, path)
     assert set(loaded.payloads) == set(built.payloads)
     for key, payload in built.payloads.items():

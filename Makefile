@@ -32,7 +32,7 @@ DEBIAN_TEST_PACKAGES := chromium fonts-noto-core fonts-noto-cjk nginx curl
 .DEFAULT_GOAL := help
 .PHONY: help install install-dev run test test-deps browser-test-deps lint format openapi \
 	openapi-check docs translations translations-extract translations-update translations-status \
-	translations-check store lock clean bench soak
+	translations-check store lock clean bench soak clients client-tools
 
 # Each description's $(NAME) is written with that setting's value.
 help:  ## List the targets.
@@ -106,6 +106,24 @@ $(AXE): tests/browser/package-lock.json
 
 browser-test-deps: $(AXE)  ## Install axe-core (npm) for tests/test_preview_browser.py.
 
+# The clients an integrator generates from openapi.yaml, never edited by hand: a Python
+# package (openapi-python-client, pinned in dev.lock) and TypeScript types for openapi-fetch
+# (openapi-typescript; npm's versions pinned by clients/typescript/package-lock.json).
+CLIENTS_DIR ?= build/clients
+CLIENT_TOOLS := clients/typescript/node_modules/.package-lock.json
+$(CLIENT_TOOLS): clients/typescript/package-lock.json
+	npm ci --prefix clients/typescript --ignore-scripts --no-audit --no-fund
+	touch $@
+
+client-tools: $(CLIENT_TOOLS)  ## Install the TypeScript client's toolchain (npm ci in clients/typescript).
+
+clients: $(DEV) $(CLIENT_TOOLS)  ## Generate the Python and TypeScript clients from openapi.yaml into $(CLIENTS_DIR).
+	rm -rf '$(CLIENTS_DIR)/python' '$(CLIENTS_DIR)/typescript'
+	PATH='$(abspath $(BIN))':"$$PATH" $(BIN)/openapi-python-client generate --path openapi.yaml \
+		--config clients/python/config.yaml --meta uv --output-path '$(CLIENTS_DIR)/python'
+	clients/typescript/node_modules/.bin/openapi-typescript openapi.yaml \
+		--output '$(CLIENTS_DIR)/typescript/api.d.ts'
+
 # Installs the missing Debian packages as root (CI); otherwise names the one command to run.
 test-deps:  ## Check (as root: install) the Debian packages and npm the tests need.
 	@missing=$$(for package in $(DEBIAN_TEST_PACKAGES); do \
@@ -120,7 +138,7 @@ test-deps:  ## Check (as root: install) the Debian packages and npm the tests ne
 		echo "  sudo apt-get install -y $$missing" >&2; exit 1; \
 	fi
 
-test: test-deps $(DEV) lint translations openapi-check translations-check $(AXE)  ## Every check CI runs.
+test: test-deps $(DEV) lint translations openapi-check translations-check $(AXE) $(CLIENT_TOOLS)  ## Every check CI runs.
 	$(BIN)/pytest
 
 bench: translations  ## Benchmark the service against the Flask floor (needs wrk and ab; ~5 min).
@@ -140,3 +158,4 @@ clean:  ## Remove the virtualenv, the compiled catalogs and the compiled store.
 	rm -rf $(VENV) build
 	find translations -name '*.mo' -delete
 	rm -rf tests/browser/node_modules tests/browser/screenshots
+	rm -rf clients/typescript/node_modules

@@ -41,6 +41,18 @@ NOT_REVIEWED = {
     "outdated_review": None,
 }
 
+# Debian's Chromium, as the browser tests (the preview's, the CORS portal's) launch it.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
 ICD10CM_OID = "2.16.840.1.113883.6.90"  # HL7's OID for ICD-10-CM, as Infobutton clients send it
 # The English of the interface entry the catalog tests break (service/errors.py).
 METHODS_MESSAGE = "This address only answers these methods: %(methods)s."
@@ -120,6 +132,16 @@ def make_preview_content(content_dir: Path, translations_dir: Path) -> tuple[str
     markup.save(str(article_po(translations_dir, "es", MARKUP_SLUG)))
     compile_catalogs(translations_dir)
     return untranslated, fuzzy
+
+
+def make_article_copies(content_dir: Path, copies: int) -> list[str]:
+    """The shipped article and `copies` copies of it under other slugs (copy-1, ...: no
+    catalogs, so English only), for lists that page. Returns every slug, as lists sort them."""
+    source = ARTICLE_FILE.read_text(encoding="utf-8")
+    slugs = [SLUG, *(f"copy-{number}" for number in range(1, copies + 1))]
+    for slug in slugs:
+        (content_dir / f"{slug}.md").write_text(source.replace(SLUG, slug, 1), encoding="utf-8")
+    return sorted(slugs)
 
 
 EVERY_CONSTRUCT = Path(__file__).parent / "data" / "every-construct.md"

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from service import create_app
-from tests.helpers import ARTICLE_FILE, OFFERED_LANGUAGES, SLUG
+from tests.helpers import OFFERED_LANGUAGES, SLUG, make_article_copies
 
 ARTICLE = f"/v1/articles/{SLUG}"
 SMALL_SECTION = f"{ARTICLE}/sections"  # the section index: under 1 KB
@@ -109,12 +109,9 @@ def test_gzip_etag_revalidates_and_requested_language_survives(client):
 def paged_client(tmp_path_factory):
     """Five articles (copies of the first under other slugs), two per page."""
     content = tmp_path_factory.mktemp("content")
-    source = ARTICLE_FILE.read_text(encoding="utf-8")
-    slugs = [SLUG, *(f"copy-{number}" for number in range(1, 5))]
-    for slug in slugs:
-        (content / f"{slug}.md").write_text(source.replace(SLUG, slug, 1), encoding="utf-8")
+    slugs = make_article_copies(content, 4)
     app = create_app({"CONTENT_DIR": content, "ARTICLES_PER_PAGE": 2})
-    return app.test_client(), sorted(slugs)
+    return app.test_client(), slugs
 
 
 def _listed_articles(path: str, body: dict) -> list[str]:

@@ -14,6 +14,8 @@ from playwright.sync_api import sync_playwright
 
 from service.config import REPOSITORY_DIR
 from tests.helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
     EVERY_SLUG,
     MARKUP_SLUG,
     SCRIPT,
@@ -25,16 +27,6 @@ from tests.helpers import (
     running_gunicorn,
 )
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 AXE = REPOSITORY_DIR / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = REPOSITORY_DIR / "tests" / "browser" / "screenshots"
 LOOPBACK = re.compile(r"^http://127\.0\.0\.1:\d+/")

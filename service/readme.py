@@ -2,13 +2,20 @@
 
 A generated passage sits between `<!-- NAME:start -->` and `<!-- NAME:end -->` comment
 lines; `python -m service.readme write README.md` (`make docs`) rewrites each one and
-`python -m service.readme check README.md` fails when one is stale.
+`python -m service.readme check README.md` fails when one is stale. Besides the problem
+types, the client examples are quoted from the files tests/test_clients.py and
+tests/test_cors_browser.py run, between `readme:NAME:start` and `readme:NAME:end`
+comment lines there.
 """
 
+import functools
+import re
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+from service.config import REPOSITORY_DIR
 from service.errors import PROBLEM_TYPE_PREFIX, PROBLEM_TYPES, REQUEST_ERROR
 
 
@@ -33,7 +40,40 @@ def problem_types_table() -> str:
     )
 
 
-GENERATED_PASSAGES: dict[str, Callable[[], str]] = {"problem-types": problem_types_table}
+def excerpt(path: str, name: str, language: str) -> str:
+    """A fenced block of the file's stretches between `readme:NAME:start` and
+    `readme:NAME:end` comment lines (# or //), each dedented, in file order."""
+    marker = re.compile(rf"\s*(?:#|//) readme:{re.escape(name)}:(start|end)")
+    stretches: list[str] = []
+    current: list[str] | None = None
+    for line in (REPOSITORY_DIR / path).read_text(encoding="utf-8").splitlines():
+        found = marker.fullmatch(line)
+        if found and found[1] == "start":
+            current = []
+        elif found and current is not None:
+            stretches.append(textwrap.dedent("\n".join(current)).strip("\n"))
+            current = None
+        elif current is not None:
+            current.append(line)
+    if not stretches:
+        raise ValueError(f"{path} has no readme:{name}:start ... end stretch")
+    return f"```{language}\n" + "\n\n".join(stretches) + "\n```"
+
+
+CLIENT_EXAMPLES = {
+    "python": ("clients/python/tour.py", "python"),
+    "typescript": ("clients/typescript/tour.ts", "ts"),
+}
+
+GENERATED_PASSAGES: dict[str, Callable[[], str]] = {
+    "problem-types": problem_types_table,
+    **{
+        f"{client}-{example}": functools.partial(excerpt, path, f"{client}-{example}", language)
+        for client, (path, language) in CLIENT_EXAMPLES.items()
+        for example in ("article", "problem", "infobutton")
+    },
+    "cors": functools.partial(excerpt, "clients/browser/portal.html", "cors", "js"),
+}
 
 
 def with_generated_passages(text: str) -> str:

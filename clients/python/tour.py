@@ -12,6 +12,7 @@ import sys
 from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
 
+# readme:python-article:start
 from patient_info_api_client import Client
 from patient_info_api_client.api.articles import get_article, list_articles
 from patient_info_api_client.api.infobutton import get_infobutton_feed
@@ -25,6 +26,8 @@ from patient_info_api_client.models import (
     Section,
     SectionIndex,
 )
+
+# readme:python-article:end
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

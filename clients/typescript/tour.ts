@@ -46,7 +46,7 @@ async function tour(baseUrl: string): Promise<Record<string, unknown>> {
       header: { "If-None-Match": response.headers.get("ETag") ?? "" },
     },
   });
-  if (again.response.status !== 304) fail("revalidation", again.response.status);
+  if (again.response.status !== 304) throw new Error(`status ${again.response.status}`);
   // readme:typescript-article:end
   report.article_es = {
     language: article.language,

@@ -24,7 +24,8 @@ RUN_SETTINGS := HOST='$(HOST)' PORT='$(PORT)' WEB_CONCURRENCY='$(WEB_CONCURRENCY
 STORE_PATH ?= $(CURDIR)/build/payload-store.pickle
 
 # What the tests need besides Python: Debian's Chromium and fonts (the preview's browser
-# tests), nginx (the caching-proxy tests), curl (the README's tour), npm (axe-core).
+# tests), nginx (the caching-proxy tests), curl (the README's tour), npm (axe-core, the
+# TypeScript client's toolchain).
 # fonts-noto-core has a face for every script the preview shows (Urdu's Noto Nastaliq
 # Urdu too), fonts-noto-cjk Han and Hangul's.
 DEBIAN_TEST_PACKAGES := chromium fonts-noto-core fonts-noto-cjk nginx curl
@@ -36,7 +37,7 @@ DEBIAN_TEST_PACKAGES := chromium fonts-noto-core fonts-noto-cjk nginx curl
 
 # Each description's $(NAME) is written with that setting's value.
 help:  ## List the targets.
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | $(RUN_SETTINGS) STORE_PATH='$(STORE_PATH)' awk -F':.*## ' '{ \
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | $(RUN_SETTINGS) STORE_PATH='$(STORE_PATH)' CLIENTS_DIR='$(CLIENTS_DIR)' awk -F':.*## ' '{ \
 		text = $$2; \
 		while (match(text, /\$$\([A-Z_]+\)/)) \
 			text = substr(text, 1, RSTART - 1) ENVIRON[substr(text, RSTART + 2, RLENGTH - 3)] \
@@ -109,7 +110,7 @@ browser-test-deps: $(AXE)  ## Install axe-core (npm) for tests/test_preview_brow
 # The clients an integrator generates from openapi.yaml, never edited by hand: a Python
 # package (openapi-python-client, pinned in dev.lock) and TypeScript types for openapi-fetch
 # (openapi-typescript; npm's versions pinned by clients/typescript/package-lock.json).
-CLIENTS_DIR ?= build/clients
+CLIENTS_DIR := build/clients
 CLIENT_TOOLS := clients/typescript/node_modules/.package-lock.json
 $(CLIENT_TOOLS): clients/typescript/package-lock.json
 	npm ci --prefix clients/typescript --ignore-scripts --no-audit --no-fund

@@ -87,7 +87,7 @@ def run(command: str, origin: str = README_ORIGIN, **options) -> subprocess.Comp
     environment = {
         name: value
         for name, value in os.environ.items()
-        if name not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "CLIENTS_DIR"}
+        if name not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}
     }
     return subprocess.run(
         ["bash", "-c", command],

@@ -9,6 +9,7 @@ does not know, and those carry the provenance (X-Translated-By, X-Medical-Review
 import datetime
 import io
 import tempfile
+import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -46,6 +47,7 @@ from service.plural_forms import plural_forms
 PROJECT = "patient-info-api"
 BUGS_ADDRESS = "translations@patient-info.invalid"
 WRAP_WIDTH = 76
+COMMENT_WIDTH = WRAP_WIDTH - 6  # the text of a "#. " line, with room to spare
 
 
 def now() -> datetime.datetime:
@@ -173,6 +175,16 @@ def article_template(article: Article) -> BabelCatalog:
         project=PROJECT, version="1", msgid_bugs_address=BUGS_ADDRESS, creation_date=now()
     )
     catalog.add(article.title, "", context=article.title_context, auto_comments=["The title."])
+    for number, term in enumerate(article.also_called, start=1):
+        explanation = (
+            f"Also called, term {number} of {len(article.also_called)}: another name for "
+            "what this article is about, which patients may search for. Give the term "
+            "your language uses for the same thing (a medical term as its medical term)."
+        )
+        # Wrapped here, narrower than the file: Babel and then polib wrap a long comment
+        # line again each, leaving stubs of one word.
+        comments = textwrap.wrap(explanation, COMMENT_WIDTH)
+        catalog.add(term, "", context=article.also_called_context, auto_comments=comments)
     for section in article.sections:
         context = article.section_context(section)
         note = [section.translator_note] if section.translator_note else []

@@ -35,6 +35,15 @@ class Localized:
 
 
 @dataclass(frozen=True)
+class LocalizedTerms:
+    """An article's "also called" terms, all in one language (English where the catalog
+    lacks any of them); no language's list repeats a term."""
+
+    terms: tuple[str, ...]
+    language: str
+
+
+@dataclass(frozen=True)
 class LocalizedSection:
     """A section whole in one language: translated, or all English."""
 
@@ -70,6 +79,20 @@ class Localizer:
             if translated
             else Localized(article.title, SOURCE_LANGUAGE)
         )
+
+    def also_called(self, article: Article) -> LocalizedTerms:
+        """The article's other names, all translated or all in English, as a section is:
+        a list of names is read (and searched) as one. Two terms a language names alike
+        are given once."""
+        catalog = self.catalogs.of_article(article.slug, self.tag)
+        if catalog and article.also_called:
+            context = article.also_called_context
+            texts = [catalog.translate((context, term)) for term in article.also_called]
+            translated = [text for text in texts if text]
+            if len(translated) == len(texts):
+                return LocalizedTerms(tuple(dict.fromkeys(translated)), self.tag)
+        language = SOURCE_LANGUAGE if article.also_called else self.tag
+        return LocalizedTerms(article.also_called, language)
 
     def section(self, article: Article, section: Section) -> LocalizedSection:
         """The whole section translated, or all of it in English: never mixed."""

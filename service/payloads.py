@@ -431,6 +431,7 @@ class PayloadStore:
         head = self._localize(localizer, article)
         metadata, tag, sections = article.metadata, localizer.tag, head.sections
         disclaimer, summary = self._notices(localizer, article)
+        also_called = localizer.also_called(article)
         section_languages = [section["language"] for section in sections]
         self._add(
             ResourceKey("article", article.slug),
@@ -438,6 +439,7 @@ class PayloadStore:
             ARTICLE_SCHEMA,
             {
                 **head.summary,
+                "also_called": list(also_called.terms),
                 "attribution": metadata.attribution,
                 "source_url": metadata.source_url,
                 "license": metadata.license,
@@ -455,7 +457,14 @@ class PayloadStore:
                 "translation": translation_provenance(tag, head.provenance),
                 "disclaimer": {"language": disclaimer.language, "text": disclaimer.text},
             },
-            [tag, head.title.language, *section_languages, disclaimer.language, summary.language],
+            [
+                tag,
+                head.title.language,
+                also_called.language,
+                *section_languages,
+                disclaimer.language,
+                summary.language,
+            ],
             vary=ARTICLE_VARY,
         )
         self._add(
@@ -539,6 +548,7 @@ class PayloadStore:
         localizer, article = self.localizer(tag), self.articles[slug]
         head = self._localize(localizer, article)
         disclaimer, summary = self._notices(localizer, article)
+        also_called = localizer.also_called(article)
         document_type = localizer.interface(representations.FHIR_DOCUMENT_TYPE)
         canonical = with_lang(article_url(slug), tag)
         linked = [{**section, "url": self.public_url(section["url"])} for section in head.sections]
@@ -547,6 +557,7 @@ class PayloadStore:
             article,
             self.public_url(canonical),
             head.title.text,
+            also_called,
             linked,
             disclaimer,
             summary,
@@ -559,6 +570,7 @@ class PayloadStore:
         languages = (
             tag,
             head.title.language,
+            *((also_called.language,) if media_type == JSON_LD else ()),
             *(section["language"] for section in head.sections),
             disclaimer.language,
             summary.language,

@@ -124,6 +124,8 @@ class ArticlePreview:
     article_completeness: Completeness
     available: bool  # patients asking for this language get this article in it
     title: Row
+    also_called: tuple[Row, ...]  # the article's other names, one row per term
+    also_called_language: str  # what patients get them in: the language, or English
     review_summary: Row
     disclaimer: Row
     sections: tuple[SectionPreview, ...]
@@ -196,6 +198,11 @@ def preview_article(store: PayloadStore, article: Article, language: Language) -
         article_completeness=store.completeness[article.slug, language.tag],
         available=language.tag in store.available[article.slug],
         title=message_row(language, catalog, (article.title_context, article.title), fuzzy),
+        also_called=tuple(
+            message_row(language, catalog, (article.also_called_context, term), fuzzy)
+            for term in article.also_called
+        ),
+        also_called_language=localizer.also_called(article).language,
         review_summary=message_row(
             language,
             interface,

@@ -12,6 +12,11 @@ points at another document (our JSON article), so an EHR would need a second req
 and our JSON schema to show anything; a Composition carries the text itself, one
 `section` per article section with its XHTML narrative, which any FHIR client can
 display. FHIR R4B (4.3), the version fhir.resources validates it with in the tests.
+
+An article's "also called" terms are the `alternateName` of the MedicalCondition it is
+`about` (they name the condition, not the page). FHIR gets none: a Composition has no
+element for other names of its subject (no keyword or topic, unlike the knowledge
+resources), and a narrative line would need a label of our own, in every language.
 """
 
 from dataclasses import dataclass
@@ -21,7 +26,7 @@ from service.catalogs import Provenance
 from service.content.model import Article, Block
 from service.content.render import LinkUrl, blocks_html, structured_text
 from service.i18n import N_, SOURCE_LANGUAGE, text_direction
-from service.localization import Localized
+from service.localization import Localized, LocalizedTerms
 
 SCHEMA_ORG_CONTEXT = "https://schema.org"
 XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
@@ -38,6 +43,7 @@ class LocalizedArticle:
     article: Article
     url: str  # the canonical URL of the article in this language
     title: str
+    also_called: LocalizedTerms
     sections: list[dict]  # as the JSON article has them: heading, paragraphs, language...
     disclaimer: Localized
     review_summary: Localized
@@ -71,6 +77,11 @@ def medical_web_page(localized: LocalizedArticle) -> dict:
                 }
                 for code in metadata.codes
             ],
+            **(
+                {"alternate_name": list(localized.also_called.terms)}
+                if localized.also_called.terms
+                else {}
+            ),
         },
         "has_part": [
             {

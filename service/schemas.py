@@ -277,6 +277,17 @@ class DisclaimerSchema(Schema):
 
 
 class ArticleSchema(LocalizedSchema, ArticleBaseSchema):
+    also_called = fields.List(
+        fields.String(),
+        required=True,
+        metadata={
+            "description": "Other names patients know the article's subject by, to search "
+            "with: all in this article's language, or all in English while any of them is "
+            "untranslated (Content-Language then lists en); a term two names share in a "
+            "language is given once. Empty when the article gives none.",
+            "example": ["striae", "striae distensae", "striae atrophicae"],
+        },
+    )
     attribution = fields.String(required=True, allow_none=True)
     source_url = fields.String(required=True, allow_none=True)
     license = fields.String(required=True, allow_none=True)
@@ -339,6 +350,16 @@ class MedicalCodeNodeSchema(Schema):
 class MedicalConditionNodeSchema(Schema):
     type = _exactly("MedicalCondition")
     code = fields.List(fields.Nested(MedicalCodeNodeSchema), required=True)
+    alternate_name = fields.List(
+        fields.String(),
+        data_key="alternateName",
+        validate=validate.Length(min=1),
+        metadata={
+            "description": "Other names patients know it by: the article's also_called "
+            "(absent when it has none).",
+            "example": ["striae", "striae distensae"],
+        },
+    )
 
 
 class WebPageElementNodeSchema(Schema):

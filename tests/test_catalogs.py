@@ -57,7 +57,10 @@ def test_catalog_is_complete_and_well_formed(tag, article):
         assert sorted(PLACEHOLDER.findall(entry.msgstr)) == sorted(
             PLACEHOLDER.findall(entry.msgid)
         ), key
-        assert entry.msgstr != entry.msgid, f"English left in: {key}"
+        # An "also called" term may be the English one: Latin medical terms (striae
+        # distensae) are cited as they are in many languages' patient texts.
+        if not (entry.msgctxt or "").endswith("/also-called"):
+            assert entry.msgstr != entry.msgid, f"English left in: {key}"
         assert unicodedata.is_normalized("NFC", entry.msgstr), key
         assert not PRESENTATION_FORMS.search(entry.msgstr), key
         assert "&#" not in entry.msgstr, key

@@ -53,18 +53,26 @@ def test_article_template_gives_each_string_its_article_and_section_context():
     template = article_template(parse_article_file(ARTICLE_FILE.read_bytes(), str(ARTICLE_FILE)))
     messages = [message for message in template if message.id]
     contexts = [message.context for message in messages]
-    assert len(contexts) == 12
-    assert contexts[0] == f"{SLUG}/title"
+    assert len(contexts) == 15
+    assert contexts[:4] == [f"{SLUG}/title", *[f"{SLUG}/also-called"] * 3]
     assert {f"{SLUG}/{section_id}" for section_id in SECTION_IDS} <= set(contexts)
     # Each string says where it is; the section's note for translators is on its block.
-    assert [message.auto_comments[0] for message in messages[:3]] == [
+    assert [message.auto_comments[0] for message in messages[:1] + messages[4:6]] == [
         "The title.",
         "overview, block 1: paragraph",
         "overview, block 2: paragraph",
     ]
-    notes = [message for message in messages if len(message.auto_comments) > 1]
+    notes = [message for message in messages[4:] if len(message.auto_comments) > 1]
     assert [message.context for message in notes] == [f"{SLUG}/sewing-up"]
     assert "broken" in notes[0].auto_comments[1]
+
+
+def test_the_first_article_is_also_called_what_its_codes_name():
+    (article,) = load_articles(ARTICLE_FILE.parent)
+    assert article.also_called == ("striae", "striae distensae", "striae atrophicae")
+    displays = " ".join(code.display.lower() for code in article.metadata.codes)
+    assert all(term in displays for term in article.also_called)  # nothing invented
+    assert "ICD-10-CM L90.6" in ARTICLE_FILE.read_text(encoding="utf-8")  # says where from
 
 
 def valid_article(**changes) -> str:
@@ -80,9 +88,9 @@ def valid_article(**changes) -> str:
     [
         (
             {"## Is It A Painful Treatment? {#pain}": "## Is It A Painful Treatment? {#overview}"},
-            ":40: section id 'overview' already used on line 21",
+            ":44: section id 'overview' already used on line 25",
         ),
-        ({"clinical_review: not_reviewed": "clinical_review: maybe"}, ":7: clinical_review"),
+        ({"clinical_review: not_reviewed": "clinical_review: maybe"}, ":11: clinical_review"),
         ({"    code: L90.6": "    code: L90.6\n    colour: red"}, "colour: Unknown field"),
         ({"  - system: icd10cm": "  - system: icd9"}, "system: Must be one of"),
         ({"codes:\n": "codes: [\n"}, "front matter not valid YAML"),

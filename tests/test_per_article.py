@@ -318,7 +318,7 @@ def test_status_and_check_name_the_broken_article_catalog(tree, change, message,
     [row] = [line for line in status.output.splitlines() if line.startswith(f"{SLUG:<40}es")]
     if status_reads_it:
         assert status.exit_code == 0
-        assert row.split()[2:6] == ["12", "0", "0", "100.0%"]
+        assert row.split()[2:6] == ["15", "0", "0", "100.0%"]
     else:
         assert status.exit_code == 1
         assert row.endswith("cannot be parsed")
@@ -402,7 +402,9 @@ def test_the_migration_keeps_every_translation_and_its_provenance(tmp_path, monk
         interface = store.interface_completeness[tag]
         assert interface.translated == 40
         assert interface.total == len(store.catalogs.template.keys)
-        assert store.completeness[SLUG, tag] == Completeness(12, 0, 12)  # 100% after
+        # Every migrated article string is still translated; the three "also called"
+        # terms came after the migration (untranslated here, as any update brings them).
+        assert store.completeness[SLUG, tag] == Completeness(12, 0, 15)
 
 
 def test_a_reload_that_serves_less_says_what_stopped(tree, caplog):

@@ -89,10 +89,12 @@ def test_arabic_beside_english_section_by_section(preview_client):
     english = json.loads(preview_client.get(f"/v1/articles/{SLUG}?lang=en").data)
     arabic = json.loads(preview_client.get(f"/v1/articles/{SLUG}?lang=ar").data)
     rows = pairs(html)
-    # Title, review status, disclaimer, then each section's heading and paragraphs.
+    # Title, review status, disclaimer, the other names, then each section's heading
+    # and paragraphs.
     expected = [(english["title"], arabic["title"])]
     expected.append((None, arabic["clinical_review"]["summary"]))
     expected.append((DISCLAIMER, arabic["disclaimer"]["text"]))
+    expected += zip(english["also_called"], arabic["also_called"], strict=True)
     for source, translated in zip(english["sections"], arabic["sections"], strict=True):
         if source["heading"]:
             expected.append((source["heading"], translated["heading"]))
@@ -164,8 +166,8 @@ def test_untranslated_and_fuzzy_entries_are_labelled(partial):
     assert "no: " in html  # Spanish is below the threshold: not offered to patients
     listing = page(client, "/preview/")
     spanish = listing[listing.index(f'href="/preview/{SLUG}?lang=es"') :]
-    assert 'aria-label="Spanish: 83.3% translated"' in spanish  # 10 of the 12 strings
-    assert "(10 of 12)" in spanish
+    assert 'aria-label="Spanish: 86.6% translated"' in spanish  # 13 of the 15 strings
+    assert "(13 of 15)" in spanish
     assert "<td>1</td>" in spanish  # one fuzzy string
 
 

@@ -1,6 +1,7 @@
 """Load and validate article files (TOML), failing loudly with the file and entry."""
 
 import tomllib
+import unicodedata
 from pathlib import Path
 
 from marshmallow import (
@@ -27,6 +28,9 @@ from service.content.model import (
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="must be lowercase words joined by -")
 REVIEW_STATUSES = ("not_reviewed", "reviewed")
+# "Also called" terms: a few short names, each one catalog entry for every language.
+ALSO_CALLED_MAX_TERMS = 20
+ALSO_CALLED_MAX_LENGTH = 100
 
 
 class ContentError(StartupError):
@@ -36,6 +40,37 @@ class ContentError(StartupError):
 class _Strict(Schema):
     class Meta:
         unknown = RAISE
+
+
+def _check_term(term: str) -> None:
+    """One "also called" term: a short line of plain text, no surrounding spaces."""
+    if not term.strip():
+        raise ValidationError("an empty term")
+    if term != term.strip():
+        raise ValidationError(f"{term!r}: no spaces before or after a term")
+    if len(term) > ALSO_CALLED_MAX_LENGTH:
+        raise ValidationError(f"a term is at most {ALSO_CALLED_MAX_LENGTH} characters")
+    if any(unicodedata.category(character) in ("Cc", "Zl", "Zp") for character in term):
+        raise ValidationError(f"{term!r}: a term is one line, without control characters")
+
+
+def _check_terms(terms: list[str]) -> None:
+    """No term twice (letter case and spacing aside): each is one catalog entry."""
+    if len(terms) > ALSO_CALLED_MAX_TERMS:
+        raise ValidationError(f"at most {ALSO_CALLED_MAX_TERMS} terms, {len(terms)} given")
+    seen: dict[str, str] = {}
+    for term in terms:
+        key = " ".join(unicodedata.normalize("NFC", term).casefold().split())
+        if key in seen:
+            raise ValidationError(f"{term!r} is listed twice (as {seen[key]!r})")
+        seen[key] = term
+
+
+def also_called_field() -> fields.List:
+    """`also_called`: other names patients know the subject by (optional)."""
+    return fields.List(
+        fields.String(validate=_check_term), load_default=list, validate=_check_terms
+    )
 
 
 class CodeFileSchema(_Strict):
@@ -100,6 +135,7 @@ class SectionFileSchema(_Strict):
 class ArticleFileSchema(_Strict):
     slug = fields.String(required=True, validate=SLUG)
     title = fields.String(required=True, validate=validate.Length(min=1))
+    also_called = also_called_field()
     metadata = fields.Nested(MetadataFileSchema, required=True)
     sections = fields.List(
         fields.Nested(SectionFileSchema), required=True, validate=validate.Length(min=1)
@@ -114,7 +150,13 @@ class ArticleFileSchema(_Strict):
 
     @post_load
     def build(self, data, **_):
-        return Article(**{**data, "sections": tuple(data["sections"])})
+        return Article(
+            **{
+                **data,
+                "sections": tuple(data["sections"]),
+                "also_called": tuple(data["also_called"]),
+            }
+        )
 
 
 def _first_error(messages, path=()):

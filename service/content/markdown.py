@@ -5,6 +5,7 @@ The file format, for editors:
     ---
     slug: laser-treatment-for-stretch-marks
     title: What Cosmetic Laser Treatment For Stretch Marks Is
+    also_called: [striae, striae distensae]   # optional: other names patients search for
     attribution: ...            # and the other metadata keys of MetadataFileSchema
     clinical_review: not_reviewed
     codes: [{system: icd10cm, code: L90.6, display: Striae atrophicae}]
@@ -40,7 +41,13 @@ from service.content.inline import (
     parse_inline,
     spans_of,
 )
-from service.content.loader import SLUG, ContentError, MetadataFileSchema, _first_error
+from service.content.loader import (
+    SLUG,
+    ContentError,
+    MetadataFileSchema,
+    _first_error,
+    also_called_field,
+)
 from service.content.model import (
     CALLOUT_KINDS,
     Article,
@@ -88,10 +95,12 @@ _FrontMatterLoader.yaml_implicit_resolvers = {
 
 
 class FrontMatterSchema(MetadataFileSchema):
-    """The article's metadata keys, flat, beside its slug, title and translator notes."""
+    """The article's metadata keys, flat, beside its slug, title, other names and
+    translator notes."""
 
     slug = fields.String(required=True, validate=SLUG)
     title = fields.String(required=True, validate=validate.Length(min=1))
+    also_called = also_called_field()
     translator_notes = fields.Dict(
         keys=fields.String(validate=SLUG),
         values=fields.String(validate=validate.Length(min=1)),
@@ -100,7 +109,9 @@ class FrontMatterSchema(MetadataFileSchema):
 
     @post_load
     def build(self, data, **_):
-        article_keys = {key: data.pop(key) for key in ("slug", "title", "translator_notes")}
+        article_keys = {
+            key: data.pop(key) for key in ("slug", "title", "also_called", "translator_notes")
+        }
         return article_keys, super().build(data)
 
 
@@ -315,6 +326,7 @@ def parse_markdown_article(data: bytes, filename: str) -> Article:
     return Article(
         slug=article_keys["slug"],
         title=article_keys["title"],
+        also_called=tuple(article_keys["also_called"]),
         metadata=metadata,
         sections=tuple(sections),
         internal_links=tuple(article_file.internal_links),

@@ -185,10 +185,16 @@ class Article:
     metadata: Metadata
     sections: tuple[Section, ...]
     internal_links: tuple[InternalLink, ...] = ()
+    # Other names patients know the subject by ("also called"), plain text, translatable.
+    also_called: tuple[str, ...] = ()
 
     @property
     def title_context(self) -> str:
         return f"{self.slug}/title"
+
+    @property
+    def also_called_context(self) -> str:
+        return f"{self.slug}/also-called"
 
     def section_context(self, section: Section) -> str:
         return f"{self.slug}/{section.id}"
@@ -198,6 +204,7 @@ class Article:
         keys of the article's catalogs."""
         return (
             (self.title_context, self.title),
+            *((self.also_called_context, term) for term in self.also_called),
             *(
                 (self.section_context(section), text)
                 for section in self.sections

@@ -66,7 +66,9 @@ def openapi_document():
       responses:
         "200": {description: The document., content: {application/yaml: {schema: {type: object}}},
                 headers: {ETag: {$ref: "#/components/headers/ETag"},
-                          Cache-Control: {$ref: "#/components/headers/Cache-Control"}}}
+                          Cache-Control: {$ref: "#/components/headers/Cache-Control"},
+                          Vary: {$ref: "#/components/headers/Vary"},
+                          Content-Encoding: {$ref: "#/components/headers/Content-Encoding"}}}
         "304": NotModified
         "406": NotAcceptable
     """

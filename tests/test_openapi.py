@@ -220,7 +220,7 @@ def test_problem_types_come_from_the_registry(document):
     listed = document["components"]["schemas"]["Problem"]["properties"]["type"]["description"]
     assert "enum" not in document["components"]["schemas"]["Problem"]["properties"]["type"]
     for problem_type in PROBLEM_TYPES:
-        assert f"`{problem_type.uri}` (" in listed
+        assert f"`{problem_type.uri}`: " in listed
     examples = {
         example["value"]["type"]
         for response in document["components"]["responses"].values()

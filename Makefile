@@ -107,7 +107,7 @@ openapi-lint-deps: $(OPENAPI_LINT_STAMP)  ## Install Spectral and Redocly (npm) 
 openapi-lint: $(OPENAPI_LINT_STAMP)  ## Lint openapi.yaml: Spectral (spectral:oas), Redocly (recommended).
 	$(OPENAPI_LINT)/spectral lint --quiet --ruleset .spectral.yaml --fail-severity=warn openapi.yaml
 	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
-		$(OPENAPI_LINT)/redocly lint --config redocly.yaml --format=summary openapi.yaml
+		$(OPENAPI_LINT)/redocly lint --config redocly.yaml --format=stylish openapi.yaml
 
 docs: $(RUNTIME)  ## Rewrite README.md's generated passages (the problem types) from the code.
 	$(BIN)/python -m service.readme write README.md

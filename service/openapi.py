@@ -219,9 +219,7 @@ def _headers(*names: str, **renamed: str) -> dict:
 def _problem(description: str, *headers: str) -> dict:
     return {
         "description": description,
-        "headers": _headers(
-            *headers, **{"Cache-Control": "NoStore", "Content-Language": "Content-Language"}
-        ),
+        "headers": _headers("Content-Language", *headers, **{"Cache-Control": "NoStore"}),
         "content": {"application/problem+json": {"schema": "Problem"}},
     }
 

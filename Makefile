@@ -25,15 +25,16 @@ STORE_PATH ?= $(CURDIR)/build/payload-store.pickle
 
 # What the tests need besides Python: Debian's Chromium and fonts (the preview's browser
 # tests), nginx (the caching-proxy tests), curl (the README's tour), npm (axe-core, the
-# TypeScript client's toolchain).
+# TypeScript client's toolchain, and Spectral and Redocly for openapi-lint).
 # fonts-noto-core has a face for every script the preview shows (Urdu's Noto Nastaliq
 # Urdu too), fonts-noto-cjk Han and Hangul's.
 DEBIAN_TEST_PACKAGES := chromium fonts-noto-core fonts-noto-cjk nginx curl
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-dev run test test-deps browser-test-deps lint format openapi \
-	openapi-check docs translations translations-extract translations-update translations-status \
-	translations-check store lock clean bench soak clients client-tools
+	openapi-check openapi-lint openapi-lint-deps docs translations translations-extract \
+	translations-update translations-status translations-check store lock clean bench soak \
+	clients client-tools
 
 # Each description's $(NAME) is written with that setting's value.
 help:  ## List the targets.
@@ -93,6 +94,22 @@ openapi: translations  ## Rewrite openapi.yaml from the code and schemas.
 openapi-check: translations  ## Fail when the committed openapi.yaml is stale.
 	$(FLASK) openapi check openapi.yaml
 
+# Spectral and Redocly (npm), pinned by tools/openapi-lint/package-lock.json; npm writes
+# node_modules/.package-lock.json on every install.
+OPENAPI_LINT := tools/openapi-lint/node_modules/.bin
+OPENAPI_LINT_STAMP := tools/openapi-lint/node_modules/.package-lock.json
+$(OPENAPI_LINT_STAMP): tools/openapi-lint/package-lock.json
+	npm ci --prefix tools/openapi-lint --ignore-scripts --no-audit --no-fund
+	touch $@
+
+openapi-lint-deps: $(OPENAPI_LINT_STAMP)  ## Install Spectral and Redocly (npm) for openapi-lint.
+
+# Any warning fails too, bar the exceptions .spectral.yaml and redocly.yaml give reasons for.
+openapi-lint: $(OPENAPI_LINT_STAMP)  ## Lint openapi.yaml: Spectral (spectral:oas), Redocly (recommended).
+	$(OPENAPI_LINT)/spectral lint --quiet --ruleset .spectral.yaml --fail-severity=warn openapi.yaml
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+		$(OPENAPI_LINT)/redocly lint --config redocly.yaml --format=stylish openapi.yaml
+
 docs: $(RUNTIME)  ## Rewrite README.md's generated passages (the problem types) from the code.
 	$(BIN)/python -m service.readme write README.md
 
@@ -139,7 +156,7 @@ test-deps:  ## Check (as root: install) the Debian packages and npm the tests ne
 		echo "  sudo apt-get install -y $$missing" >&2; exit 1; \
 	fi
 
-test: test-deps $(DEV) lint translations openapi-check translations-check $(AXE) $(CLIENT_TOOLS)  ## Every check CI runs.
+test: test-deps $(DEV) lint translations openapi-check openapi-lint translations-check $(AXE) $(CLIENT_TOOLS)  ## Every check CI runs.
 	$(BIN)/pytest
 
 bench: translations  ## Benchmark the service against the Flask floor (needs wrk and ab; ~5 min).
@@ -158,5 +175,5 @@ lock:  ## Re-resolve the lock files from pyproject.toml (needs network to PyPI).
 clean:  ## Remove the virtualenv, the compiled catalogs and the compiled store.
 	rm -rf $(VENV) build
 	find translations -name '*.mo' -delete
-	rm -rf tests/browser/node_modules tests/browser/screenshots
+	rm -rf tests/browser/node_modules tests/browser/screenshots tools/openapi-lint/node_modules
 	rm -rf clients/typescript/node_modules

@@ -210,6 +210,20 @@ PROBLEM_TYPES: tuple[ProblemType, ...] = (
 )
 
 
+def documented_problem_types() -> tuple[tuple[ProblemType, str], ...]:
+    """One (type, its status as documented) per name, in PROBLEM_TYPES' order: the list the
+    README and the OpenAPI document give. request-error answers with the status of the
+    error it stands for (_from_http_exception)."""
+    shown = {
+        problem_type.name: (
+            problem_type,
+            "another 4xx (e.g. 413)" if problem_type == REQUEST_ERROR else str(problem_type.status),
+        )
+        for problem_type in PROBLEM_TYPES
+    }
+    return tuple(shown.values())
+
+
 class Problem(Exception):
     """Raise to answer with a problem+json of a given type."""
 

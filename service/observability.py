@@ -40,7 +40,9 @@ REQUEST_ID = "patient_info.request_id"
 ROUTE = "patient_info.route"
 REQUESTED_LANGUAGE = "patient_info.requested_language"
 SERVED_LANGUAGE = "patient_info.served_language"
-_VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+# A client's X-Request-ID is echoed only when it matches this (the OpenAPI document says so).
+REQUEST_ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}"
+_VALID_REQUEST_ID = re.compile(REQUEST_ID_PATTERN)
 # Languages (and their scripts) CLDR knows: the only values a client can put into a
 # language label.
 _KNOWN_LANGUAGES = frozenset(identifier.split("_")[0] for identifier in locale_identifiers())

@@ -1,8 +1,10 @@
 """Generate the OpenAPI 3.1 document from the routes, their docstrings and the schemas.
 
 Each view documents its GET in its docstring, with a stable `operationId` (the method
-name generated clients get); this module adds what every route shares (caching headers
-on 200 and 304, problem+json error responses) so no view repeats it.
+name generated clients get); this module adds what every route shares (the response
+headers, each defined once as a component; the 400 and 500 any request can get), lists
+the problem types from errors.PROBLEM_TYPES, and takes the examples from the app's own
+answers (service/openapi_examples.py), so no view repeats it and nothing drifts.
 
 HEAD and OPTIONS answer on every path (HEAD: the GET's headers, no body; OPTIONS: 204,
 `Allow` and the CORS preflight), as the document's description says. They are left out
@@ -24,16 +26,21 @@ from flask import Flask
 from service.codes import ICD10CM, SYSTEM_OIDS, SYSTEM_SPELLINGS
 from service.config import SERVICE_VERSION
 from service.content.model import CODE_SYSTEMS
-from service.headers import ALLOWED_METHODS
+from service.errors import documented_problem_types
+from service.headers import (
+    ALLOWED_METHODS,
+    CORS_EXPOSED_HEADERS,
+    CORS_REQUEST_HEADERS,
+    PREFLIGHT_MAX_AGE,
+)
 from service.i18n import LANGUAGE_TAG_PATTERN, MAX_TAG_LENGTH
+from service.observability import REQUEST_ID_PATTERN
+from service.openapi_examples import EXAMPLE_REQUEST_ID, EXAMPLE_SECTION, EXAMPLE_SLUG, add_examples
 from service.validation import register_schemas
 
 # Blueprints of HTML pages for people, not API: left out of the document, so it is
 # the same whether or not they are enabled (service/preview.py, PREVIEW_ENABLED).
 PAGE_BLUEPRINTS = ("preview",)
-
-EXAMPLE_SLUG = "laser-treatment-for-stretch-marks"
-EXAMPLE_SECTION = "pain"
 
 
 DESCRIPTION = """\
@@ -54,7 +61,8 @@ not completely translated is served whole in English, with its own `language: "e
 English says so there too. `Accept` q-values are honoured; a type a resource does not
 have is a 406 listing those it has. These two carry no `requested_language`. A section
 is also a sanitized HTML fragment (`Accept: text/html`), rendered from its `blocks`,
-with `lang` and `dir` on its root.
+with `lang` and `dir` on its root. The Infobutton answers Atom XML unless
+`knowledgeResponseType=application/json` asks for JSON (it does not read `Accept`).
 
 **Caching.** Every representation has a strong `ETag`; send it back in
 `If-None-Match` for a 304. Responses carry `Cache-Control: public, max-age=...` and
@@ -69,39 +77,160 @@ when it is on the operator's list, then with `Vary: Origin`) and
 `Access-Control-Expose-Headers: ETag, Content-Language, Content-Location, Link,
 X-Request-ID`, so a browser portal can revalidate, page and quote a request id.
 
-**Errors** are RFC 9457 `application/problem+json`, in the negotiated language.
+**Errors** are RFC 9457 `application/problem+json`, in the negotiated language, never
+stored by caches (`Cache-Control: no-store`). Their `type` is one of the URIs the
+`Problem` schema lists (tell them apart by `type`, not by `title` or `detail`, which are
+translated). Every operation may answer 500 (`internal-error`), and 400 `invalid-host`
+for a malformed `Host` header. Any method other than GET, HEAD and OPTIONS is a 405
+(`method-not-allowed`, with `Allow`: the `MethodNotAllowed` response). Every response
+carries `X-Request-ID` (yours when you send a well-formed one, else a new one): quote it
+when you report a problem.
 """
 
-_HEADER_DOCS = {
-    "ETag": "Strong validator of this representation (language included).",
-    "Cache-Control": "public, max-age=N (configurable).",
-    "Vary": "Accept-Language (an article: Accept, Accept-Language); Accept-Encoding when a "
-    "gzip twin exists (bodies over 1 KB); Origin when CORS origins are a list.",
-    "Content-Location": "The canonical URL of this content in the served language (?lang=).",
-    "Content-Encoding": "gzip when the client accepts it and the body is over 1 KB.",
-    "Link": "RFC 8288 links to the first, prev, next and last pages.",
-    "Content-Language": "The languages present in the body, the served one first.",
-    "Allow": "The methods this resource answers.",
-    "NoStore": "no-store: never cached.",
+# Each operation's tag must be one of these (build_spec refuses another).
+TAGS = {
+    "articles": "The articles, whole, and their list (with the code lookup and the change feed).",
+    "sections": "An article's sections, one at a time.",
+    "languages": "The languages served and how complete each is.",
+    "infobutton": "HL7 Infobutton (Context-Aware Knowledge Retrieval), as MedlinePlus "
+    "Connect answers it.",
+    "operations": "Probes and this document.",
 }
 
 
-def _headers(*names: str) -> dict:
-    return {name: {"$ref": f"#/components/headers/{name}"} for name in names}
-
-
-def _problem(description: str) -> dict:
+def _header(description: str, example: str, *, required: bool = False, **schema) -> dict:
     return {
         "description": description,
-        "headers": _headers("Content-Language"),
+        **({"required": True} if required else {}),
+        "schema": {"type": "string", **schema},
+        "example": example,
+    }
+
+
+# Response headers, each defined once as a component (named as sent, but NoStore, a
+# Cache-Control). `required` where the document lists one, it is always sent.
+_HEADERS = {
+    "ETag": _header(
+        "Strong validator of this representation (language and media type included): "
+        "send it back in If-None-Match.",
+        '"0a600e65b1cd17f5dd2fb1747e826ff5"',
+        required=True,
+        pattern='^"[!#-~]*"$',
+    ),
+    "Cache-Control": _header(
+        "public, max-age=N (CACHE_MAX_AGE, default 3600).",
+        "public, max-age=3600",
+        required=True,
+        pattern="^public, max-age=[0-9]+$",
+    ),
+    "NoStore": _header("Never stored by a cache.", "no-store", required=True, enum=["no-store"]),
+    "Vary": _header(
+        "Accept-Language (articles and sections: Accept, Accept-Language); Accept-Encoding "
+        "when a gzip twin exists (bodies over 1 KB); Origin when CORS origins are a list.",
+        "Accept, Accept-Language, Accept-Encoding",
+    ),
+    "Content-Language": _header(
+        "The languages present in the body, the served one first.",
+        "es, en",
+        required=True,
+    ),
+    "Content-Location": _header(
+        "The canonical URL of this content in the served language (?lang=).",
+        f"/v1/articles/{EXAMPLE_SLUG}?lang=es",
+    ),
+    "Content-Encoding": _header(
+        "gzip when the client accepts it and the body is over 1 KB.", "gzip", enum=["gzip"]
+    ),
+    "Link": _header(
+        "RFC 8288 links to the first, prev, next and last pages.",
+        '</v1/articles?page=1&lang=es>; rel="first", </v1/articles?page=2&lang=es>; '
+        'rel="next", </v1/articles?page=20&lang=es>; rel="last"',
+    ),
+    "Allow": _header(
+        "The methods this resource answers.",
+        ALLOWED_METHODS,
+        required=True,
+        enum=[ALLOWED_METHODS],
+    ),
+    "X-Request-ID": _header(
+        "This request's id, also in logs and in a problem's request_id: the client's "
+        f"X-Request-ID when it matches {REQUEST_ID_PATTERN}, else a new one.",
+        EXAMPLE_REQUEST_ID,
+        required=True,
+        pattern=f"^{REQUEST_ID_PATTERN}$",
+    ),
+    "Access-Control-Allow-Origin": _header(
+        "CORS: * by default; with a list of origins (CORS_ALLOWED_ORIGINS), the request's "
+        "Origin when listed (with Vary: Origin), else absent.",
+        "*",
+    ),
+    "Access-Control-Expose-Headers": _header(
+        "CORS: the response headers a browser portal's script may read.",
+        CORS_EXPOSED_HEADERS,
+        required=True,
+        enum=[CORS_EXPOSED_HEADERS],
+    ),
+}
+# Every response carries these.
+_COMMON_HEADERS = ("X-Request-ID", "Access-Control-Allow-Origin", "Access-Control-Expose-Headers")
+# An OPTIONS answer's, in the document with every method only (where OPTIONS is).
+_PREFLIGHT_HEADERS = {
+    "Access-Control-Allow-Methods": _header(
+        "CORS preflight: the methods allowed.",
+        ALLOWED_METHODS,
+        required=True,
+        enum=[ALLOWED_METHODS],
+    ),
+    "Access-Control-Allow-Headers": _header(
+        "CORS preflight: the request headers a portal may send.",
+        CORS_REQUEST_HEADERS,
+        required=True,
+        enum=[CORS_REQUEST_HEADERS],
+    ),
+    "Access-Control-Max-Age": _header(
+        "CORS preflight: seconds a browser may keep this answer.",
+        PREFLIGHT_MAX_AGE,
+        required=True,
+        enum=[PREFLIGHT_MAX_AGE],
+    ),
+}
+# The headers of a cacheable 200 (a list's: Link too), unless its docstring lists its own.
+_CONTENT_HEADERS = (
+    "ETag",
+    "Cache-Control",
+    "Vary",
+    "Content-Language",
+    "Content-Location",
+    "Content-Encoding",
+)
+
+
+def _headers(*names: str, **renamed: str) -> dict:
+    """References to header components, then those every response carries; `renamed`
+    sends a component under another name (Cache-Control="NoStore")."""
+    references = {name: name for name in names} | renamed
+    references |= {name: name for name in _COMMON_HEADERS}
+    return {
+        name: {"$ref": f"#/components/headers/{component}"}
+        for name, component in references.items()
+    }
+
+
+def _problem(description: str, *headers: str) -> dict:
+    return {
+        "description": description,
+        "headers": _headers("Content-Language", *headers, **{"Cache-Control": "NoStore"}),
         "content": {"application/problem+json": {"schema": "Problem"}},
     }
 
 
-def _register_components(spec: APISpec):
+_INVALID_HOST = " Any request: a malformed Host header (invalid-host)."
+
+
+def _register_components(spec: APISpec, *, every_method: bool):
     register_schemas(spec)
-    for name, description in _HEADER_DOCS.items():
-        spec.components.header(name, {"description": description, "schema": {"type": "string"}})
+    for name, header in (_HEADERS | (_PREFLIGHT_HEADERS if every_method else {})).items():
+        spec.components.header(name, header)
     string = {"type": "string"}
     spec.components.parameter(
         "slug",
@@ -190,7 +319,11 @@ def _register_components(spec: APISpec):
         },
     )
     spec.components.response(
-        "InvalidLanguage", _problem("The lang parameter is empty, repeated or malformed.")
+        "BadRequest", _problem("The request cannot be served as sent." + _INVALID_HOST)
+    )
+    spec.components.response(
+        "InvalidLanguage",
+        _problem("The lang parameter is empty, repeated or malformed." + _INVALID_HOST),
     )
     spec.components.response(
         "InvalidParameter",
@@ -200,16 +333,29 @@ def _register_components(spec: APISpec):
             "article and language lists, a parameter they do not take (a misspelt filter "
             "is an error, never the unfiltered list). Other addresses ignore parameters "
             "they do not take; the Infobutton takes HL7's context parameters and ignores "
-            "them."
+            "them." + _INVALID_HOST
         ),
     )
-    spec.components.response("NotFound", _problem("No article, or no section, at this address."))
+    spec.components.response(
+        "NotFound", _problem("No article, no section, or no such page at this address.")
+    )
+    spec.components.response(
+        "MethodNotAllowed",
+        _problem(
+            "Any method but GET, HEAD and OPTIONS, on any path. No operation lists it, as "
+            "none can get it: it is here for clients that send other methods.",
+            "Allow",
+        ),
+    )
     spec.components.response(
         "NotAcceptable",
         _problem(
             "Accept allows none of this resource's media types (the detail lists them), or "
             "Accept-Encoding refuses every coding this body has (encoding-not-acceptable)."
         ),
+    )
+    spec.components.response(
+        "InternalError", _problem("A fault of ours (logged with the request id).")
     )
     _register_code_components(spec)
 
@@ -329,7 +475,7 @@ def _register_code_components(spec: APISpec):
             "mainSearchCriteria.v.c is missing, empty or repeated, or is not an ICD-10-CM "
             "code while mainSearchCriteria.v.cs names ICD-10-CM; mainSearchCriteria.v.cs "
             "names no system we know; or knowledgeResponseType is neither text/xml nor "
-            "application/json. In the recipient's language."
+            "application/json. In the recipient's language." + _INVALID_HOST
         ),
     )
 
@@ -337,14 +483,21 @@ def _register_code_components(spec: APISpec):
 def _complete_operations(
     operations: dict, path_parameters: set[str], *, every_method: bool
 ) -> dict:
-    """Add caching headers to the GET's 200 and, with `every_method`, a HEAD twin of the
-    GET and OPTIONS."""
+    """Add what every GET shares: its 200's headers, a 400 for a bad Host when it lists
+    none, a 500; with `every_method`, a HEAD twin of the GET and OPTIONS."""
     get = operations["get"]
-    ok = get["responses"]["200"]
-    content_headers = ["ETag", "Cache-Control", "Vary", "Content-Language", "Content-Location"]
+    responses = get["responses"]
+    ok = responses["200"]
+    content_headers = [*_CONTENT_HEADERS]
     if "page" in get.get("parameters", []):
-        content_headers.append("Link")
-    ok.setdefault("headers", _headers(*content_headers, "Content-Encoding"))
+        content_headers.insert(-1, "Link")
+    listed = ok.get("headers")
+    ok["headers"] = _headers(*content_headers) if listed is None else {**listed, **_headers()}
+    responses.setdefault("400", "BadRequest")
+    responses.setdefault("500", "InternalError")
+    get["responses"] = dict(sorted(responses.items()))
+    if unknown := set(get.get("tags", [])) - set(TAGS):
+        raise ValueError(f"{get['operationId']}: tag {unknown} is not in openapi.TAGS")
     if not every_method:
         return {"get": get}
     head = copy.deepcopy(get)
@@ -356,11 +509,16 @@ def _complete_operations(
         else response
         for status, response in head["responses"].items()
     }
+    preflight = _headers("Allow", "Cache-Control", "Vary", *_PREFLIGHT_HEADERS)
     options = {
         "operationId": f"{get['operationId']}Options",
         "summary": "Allowed methods; CORS preflight",
         "tags": get.get("tags", []),
-        "responses": {"204": {"description": "No content.", "headers": _headers("Allow")}},
+        "responses": {
+            "204": {"description": "No content.", "headers": preflight},
+            "400": "BadRequest",
+            "500": "InternalError",
+        },
     }
     if in_path := [name for name in get.get("parameters", []) if name in path_parameters]:
         options["parameters"] = in_path
@@ -379,8 +537,11 @@ def build_spec(app: Flask, *, every_method: bool = False) -> APISpec:
             "license": {"name": "MIT (code)", "identifier": "MIT"},
         },
         servers=[{"url": "/"}],
+        # Public content: no operation needs credentials.
+        security=[],
+        tags=[{"name": name, "description": text} for name, text in TAGS.items()],
     )
-    _register_components(spec)
+    _register_components(spec, every_method=every_method)
     rules = sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule)
     operation_ids: set[str] = set()
     for rule in rules:
@@ -403,8 +564,24 @@ def build_spec(app: Flask, *, every_method: bool = False) -> APISpec:
     return spec
 
 
-class _ReadableDumper(yaml.SafeDumper):
-    """Write multi-line strings (descriptions) as YAML block literals, and no aliases."""
+def _list_problem_types(document: dict) -> None:
+    """The Problem schema's `type` lists every type (errors.PROBLEM_TYPES), not as an
+    enum: a type added later must not break a client generated today."""
+    listed = "\n".join(
+        f"- `{problem_type.uri}`: {status}, {problem_type.title}"
+        for problem_type, status in documented_problem_types()
+    )
+    document["components"]["schemas"]["Problem"]["properties"]["type"]["description"] = (
+        "What went wrong, as a URI; one of these (more may be added: treat an unknown one "
+        f"by its status):\n\n{listed}\n"
+    )
+
+
+class _ReadableDumper(yaml.CSafeDumper):
+    """Write multi-line strings (descriptions) as YAML block literals, and no aliases.
+
+    libyaml's emitter (PyYAML's wheels carry it) writes the same bytes as PyYAML's own,
+    in a third of the time: every create_app renders the document."""
 
     def ignore_aliases(self, data):
         return True
@@ -422,7 +599,11 @@ def render_document(app: Flask, *, every_method: bool = False) -> bytes:
     """The YAML document, as served at /openapi.yaml and committed as openapi.yaml (with
     HEAD and OPTIONS operations too: `every_method`, for the fuzzing test)."""
     document = build_spec(app, every_method=every_method).to_dict()
-    ordered = {key: document.pop(key) for key in ("openapi", "info", "servers")} | document
+    _list_problem_types(document)
+    add_examples(app, document)
+    ordered = {
+        key: document.pop(key) for key in ("openapi", "info", "servers", "security", "tags")
+    } | document
     return yaml.dump(
         ordered, Dumper=_ReadableDumper, allow_unicode=True, width=100, sort_keys=False
     ).encode()

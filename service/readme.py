@@ -16,26 +16,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from service.config import REPOSITORY_DIR
-from service.errors import PROBLEM_TYPE_PREFIX, PROBLEM_TYPES, REQUEST_ERROR
-
-
-def _status(problem_type) -> str:
-    # errors._from_http_exception answers request-error with the status of the error.
-    return "another 4xx (e.g. 413)" if problem_type == REQUEST_ERROR else str(problem_type.status)
+from service.errors import PROBLEM_TYPE_PREFIX, documented_problem_types
 
 
 def problem_types_table() -> str:
     """One row per problem type name: its URN suffix, status and English title."""
-    rows = {
-        problem_type.name: f"| `{problem_type.name}` | {_status(problem_type)} | "
-        f"{problem_type.title} |"
-        for problem_type in PROBLEM_TYPES
-    }
     return "\n".join(
         (
             f"| type (`{PROBLEM_TYPE_PREFIX}` + ...) | status | title |",
             "|---|---|---|",
-            *rows.values(),
+            *(
+                f"| `{problem_type.name}` | {status} | {problem_type.title} |"
+                for problem_type, status in documented_problem_types()
+            ),
         )
     )
 

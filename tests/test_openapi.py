@@ -1,10 +1,20 @@
 """The OpenAPI document: generated from the code, committed, served byte for byte."""
 
+import jsonschema_rs
+import pytest
 import yaml
 from openapi_spec_validator import validate
 
 from service.config import REPOSITORY_DIR
-from service.openapi import EXAMPLE_SECTION, EXAMPLE_SLUG, render_document
+from service.errors import BAD_REQUEST, NOT_FOUND, PROBLEM_TYPES, REQUEST_ERROR
+from service.headers import CORS_EXPOSED_HEADERS
+from service.openapi import render_document
+from service.openapi_examples import (
+    EXAMPLE_REQUEST_ID,
+    EXAMPLE_SECTION,
+    EXAMPLE_SLUG,
+    PROBLEM_EXAMPLES,
+)
 
 COMMITTED = REPOSITORY_DIR / "openapi.yaml"
 
@@ -114,3 +124,110 @@ def test_query_parameters_are_plain_names_with_scalar_schemas(app):
     assert "mainSearchCriteria.v.cs" in infobutton
     assert not infobutton["mainSearchCriteria.v.cs"].get("required")
     assert query["head /v1/articles"] == articles
+
+
+@pytest.fixture(scope="module")
+def document() -> dict:
+    return yaml.safe_load(COMMITTED.read_bytes())
+
+
+def _responses(document: dict):
+    """(where, response) for every response of every operation, references resolved."""
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                yield f"{method} {path} {status}", status, _resolved(document, response)
+
+
+def test_every_response_documents_its_headers_by_reference(app, document):
+    """CORS and X-Request-ID on every response, the validators on every 200, the
+    problem's on every error; each header defined once, as a component."""
+    headers = document["components"]["headers"]
+    assert headers["Access-Control-Expose-Headers"]["schema"]["enum"] == [CORS_EXPOSED_HEADERS]
+    for published in (document, yaml.safe_load(render_document(app, every_method=True))):
+        for where, status, response in _responses(published):
+            listed = response["headers"]
+            assert all(set(header) == {"$ref"} for header in listed.values()), where
+            assert {
+                "X-Request-ID",
+                "Access-Control-Allow-Origin",
+                "Access-Control-Expose-Headers",
+            } <= set(listed), where
+            if status >= "400":
+                assert listed["Cache-Control"]["$ref"].endswith("/NoStore"), where
+                assert "Content-Language" in listed, where
+    for path, operations in document["paths"].items():
+        get = operations["get"]
+        assert {"400", "500"} <= set(get["responses"]), path
+        ok_headers = set(get["responses"]["200"]["headers"])
+        parameters = {item["$ref"].rsplit("/", 1)[1] for item in get.get("parameters", [])}
+        assert "Cache-Control" in ok_headers, path
+        if "if_none_match" in parameters:
+            assert "ETag" in ok_headers, path
+            assert "304" in get["responses"], path
+        if "page" in parameters:
+            assert "Link" in ok_headers, path
+
+
+def test_every_media_type_is_documented_with_real_examples(document):
+    """Each 200 media type and each problem response has examples, which are what the app
+    answered (service/openapi_examples.py), so they validate against their schemas."""
+    paths = document["paths"]
+    contents = {path: ops["get"]["responses"]["200"]["content"] for path, ops in paths.items()}
+    assert list(contents["/v1/infobutton"]) == ["application/atom+xml", "application/json"]
+    assert set(contents["/v1/articles/{slug}"]) == {
+        "application/json",
+        "application/ld+json",
+        "application/fhir+json",
+    }
+    assert set(contents["/v1/articles/{slug}/sections/{section_id}"]) == {
+        "application/json",
+        "text/html",
+    }
+    # Left without: the document itself, and the two that change with every translation
+    # or article (readiness counts them, the language list gives completeness).
+    without = {"/openapi.yaml", "/readyz", "/v1/languages"}
+    components = document["components"]
+    for path, content in contents.items():
+        for media_type, media in content.items():
+            assert ("examples" not in media) == (path in without), (path, media_type)
+            for example in media.get("examples", {}).values():
+                _assert_valid(components, media["schema"], example["value"], media_type)
+    atom = contents["/v1/infobutton"]["application/atom+xml"]["examples"]["atomFeed"]["value"]
+    assert atom.startswith("<?xml")
+    assert "<feed" in atom
+    html = contents["/v1/articles/{slug}/sections/{section_id}"]["text/html"]["examples"]
+    assert html["htmlFragment"]["value"].startswith("<section")
+    for name in PROBLEM_EXAMPLES:
+        media = components["responses"][name]["content"]["application/problem+json"]
+        assert len(media["examples"]) == len(PROBLEM_EXAMPLES[name]), name
+        for example in media["examples"].values():
+            _assert_valid(components, media["schema"], example["value"], name)
+            assert example["value"]["request_id"] == EXAMPLE_REQUEST_ID
+
+
+def _assert_valid(components: dict, schema: dict, value, where) -> None:
+    if not isinstance(value, dict):
+        assert schema["type"] == "string", where
+        return
+    validator = jsonschema_rs.Draft202012Validator({**schema, "components": components})
+    assert validator.is_valid(value), where
+
+
+def test_problem_types_come_from_the_registry(document):
+    """The Problem schema lists every type of errors.PROBLEM_TYPES (as the README does),
+    and every type an operation can get has an example."""
+    listed = document["components"]["schemas"]["Problem"]["properties"]["type"]["description"]
+    assert "enum" not in document["components"]["schemas"]["Problem"]["properties"]["type"]
+    for problem_type in PROBLEM_TYPES:
+        assert f"`{problem_type.uri}`: " in listed
+    examples = {
+        example["value"]["type"]
+        for response in document["components"]["responses"].values()
+        for media in response.get("content", {}).values()
+        for example in media.get("examples", {}).values()
+    }
+    # No request can bring these to an operation: werkzeug's generic 400s and 4xx (the
+    # app answers what it can parse with its own types), and not-found on no path.
+    unreachable = {BAD_REQUEST.uri, REQUEST_ERROR.uri, NOT_FOUND.uri}
+    assert examples == {problem_type.uri for problem_type in PROBLEM_TYPES} - unreachable

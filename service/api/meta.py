@@ -64,9 +64,11 @@ def openapi_document():
       tags: [operations]
       parameters: [accept_encoding, if_none_match]
       responses:
-        "200": {description: The document., content: {application/yaml: {schema: {type: object}}},
+        "200": {description: The document., content: {application/yaml: {schema: {type: string}}},
                 headers: {ETag: {$ref: "#/components/headers/ETag"},
-                          Cache-Control: {$ref: "#/components/headers/Cache-Control"}}}
+                          Cache-Control: {$ref: "#/components/headers/Cache-Control"},
+                          Vary: {$ref: "#/components/headers/Vary"},
+                          Content-Encoding: {$ref: "#/components/headers/Content-Encoding"}}}
         "304": NotModified
         "406": NotAcceptable
     """

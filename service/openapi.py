@@ -81,8 +81,9 @@ X-Request-ID`, so a browser portal can revalidate, page and quote a request id.
 stored by caches (`Cache-Control: no-store`). Their `type` is one of the URIs the
 `Problem` schema lists (tell them apart by `type`, not by `title` or `detail`, which are
 translated). Every operation may answer 500 (`internal-error`), and 400 `invalid-host`
-for a malformed `Host` header. Any method other than GET, HEAD and OPTIONS is a 405
-(`method-not-allowed`, with `Allow`: the `MethodNotAllowed` response). Every response
+for a malformed `Host` header. Any method other than GET, HEAD and OPTIONS, on any path,
+is a 405 `method-not-allowed` problem with an `Allow` header; no operation lists it, as
+none can get it (an unused response component would break client generators). Every response
 carries `X-Request-ID` (yours when you send a well-formed one, else a new one): quote it
 when you report a problem.
 """
@@ -146,12 +147,6 @@ _HEADERS = {
         '</v1/articles?page=1&lang=es>; rel="first", </v1/articles?page=2&lang=es>; '
         'rel="next", </v1/articles?page=20&lang=es>; rel="last"',
     ),
-    "Allow": _header(
-        "The methods this resource answers.",
-        ALLOWED_METHODS,
-        required=True,
-        enum=[ALLOWED_METHODS],
-    ),
     "X-Request-ID": _header(
         "This request's id, also in logs and in a problem's request_id: the client's "
         f"X-Request-ID when it matches {REQUEST_ID_PATTERN}, else a new one.",
@@ -175,6 +170,12 @@ _HEADERS = {
 _COMMON_HEADERS = ("X-Request-ID", "Access-Control-Allow-Origin", "Access-Control-Expose-Headers")
 # An OPTIONS answer's, in the document with every method only (where OPTIONS is).
 _PREFLIGHT_HEADERS = {
+    "Allow": _header(
+        "The methods this resource answers.",
+        ALLOWED_METHODS,
+        required=True,
+        enum=[ALLOWED_METHODS],
+    ),
     "Access-Control-Allow-Methods": _header(
         "CORS preflight: the methods allowed.",
         ALLOWED_METHODS,
@@ -338,14 +339,6 @@ def _register_components(spec: APISpec, *, every_method: bool):
     )
     spec.components.response(
         "NotFound", _problem("No article, no section, or no such page at this address.")
-    )
-    spec.components.response(
-        "MethodNotAllowed",
-        _problem(
-            "Any method but GET, HEAD and OPTIONS, on any path. No operation lists it, as "
-            "none can get it: it is here for clients that send other methods.",
-            "Allow",
-        ),
     )
     spec.components.response(
         "NotAcceptable",

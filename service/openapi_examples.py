@@ -31,7 +31,6 @@ from service.errors import (
     INVALID_PAGE,
     INVALID_RESPONSE_TYPE,
     INVALID_TIMESTAMP,
-    METHOD_NOT_ALLOWED,
     NOT_ACCEPTABLE,
     PAGE_NOT_FOUND,
     SECTION_NOT_FOUND,
@@ -143,7 +142,6 @@ PROBLEM_EXAMPLES: dict[str, tuple[ProblemExample, ...]] = {
         _problem(SECTION_NOT_FOUND, f"{_ARTICLE}/sections/no-such-section"),
         _problem(PAGE_NOT_FOUND, "/v1/articles?page=999"),
     ),
-    "MethodNotAllowed": (_problem(METHOD_NOT_ALLOWED, _ARTICLE, method="POST"),),
     "NotAcceptable": (
         _problem(NOT_ACCEPTABLE, _ARTICLE, ("Accept", "image/png")),
         # A body under 1 KB has no gzip twin, so refusing identity leaves no coding.

@@ -6,7 +6,13 @@ import yaml
 from openapi_spec_validator import validate
 
 from service.config import REPOSITORY_DIR
-from service.errors import BAD_REQUEST, NOT_FOUND, PROBLEM_TYPES, REQUEST_ERROR
+from service.errors import (
+    BAD_REQUEST,
+    METHOD_NOT_ALLOWED,
+    NOT_FOUND,
+    PROBLEM_TYPES,
+    REQUEST_ERROR,
+)
 from service.headers import CORS_EXPOSED_HEADERS
 from service.openapi import render_document
 from service.openapi_examples import (
@@ -228,6 +234,7 @@ def test_problem_types_come_from_the_registry(document):
         for example in media.get("examples", {}).values()
     }
     # No request can bring these to an operation: werkzeug's generic 400s and 4xx (the
-    # app answers what it can parse with its own types), and not-found on no path.
-    unreachable = {BAD_REQUEST.uri, REQUEST_ERROR.uri, NOT_FOUND.uri}
+    # app answers what it can parse with its own types), not-found on no path, and 405
+    # to no method an operation has (info.description tells of it).
+    unreachable = {BAD_REQUEST.uri, REQUEST_ERROR.uri, NOT_FOUND.uri, METHOD_NOT_ALLOWED.uri}
     assert examples == {problem_type.uri for problem_type in PROBLEM_TYPES} - unreachable

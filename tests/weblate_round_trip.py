@@ -424,7 +424,8 @@ def test_weblate_round_trip(directory: Path):
                 flask(deployed, "translate", "compile")
                 catalog = polib.pofile(str(article_po(deployed / "translations", "es")))
                 entry = catalog.find(ENGLISH, msgctxt=CONTEXT)
-                assert entry is not None and entry.msgstr == NEW_SPANISH
+                assert entry is not None
+                assert entry.msgstr == NEW_SPANISH
                 os.kill(service.process.pid, signal.SIGHUP)
                 wait_for(lambda: heading(service) == NEW_SPANISH, seconds=60)
 

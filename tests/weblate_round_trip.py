@@ -253,6 +253,7 @@ def test_weblate_round_trip(directory: Path):
     # by deploy/weblate/pre-receive run with the service's Python.
     upstream = directory / "upstream.git"
     git("init", "--quiet", "--bare", upstream)
+    git("-C", upstream, "config", "receive.shallowUpdate", "true")  # CI's shallow checkout
     git("-C", REPOSITORY_DIR, "push", "--quiet", upstream, f"HEAD:refs/heads/{BRANCH}")
     hook, gate_log = upstream / "hooks" / "pre-receive", directory / "gate.log"
     hook.write_text(

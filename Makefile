@@ -30,15 +30,26 @@ STORE_PATH ?= $(CURDIR)/build/payload-store.pickle
 # Urdu too), fonts-noto-cjk Han and Hangul's.
 DEBIAN_TEST_PACKAGES := chromium fonts-noto-core fonts-noto-cjk nginx curl
 
+# `make weblate-e2e`: a real Weblate (PyPI, its own venv from its own hash-pinned lock)
+# with Debian's PostgreSQL and Redis. The -dev packages build borgbackup (lz4, zstd,
+# xxhash, acl) and PyGObject (girepository, cairo) from source; librsvg's introspection
+# data is needed at run time.
+WEBLATE_VENV := build/weblate/venv
+WEBLATE_INSTALLED := $(WEBLATE_VENV)/.installed
+DEBIAN_WEBLATE_PACKAGES := git postgresql redis-server pkg-config liblz4-dev libzstd-dev \
+	libxxhash-dev libacl1-dev libgirepository1.0-dev libcairo2-dev gir1.2-rsvg-2.0
+# The whole round trip's bound (seconds): installing is bounded by CI's own timeout.
+WEBLATE_E2E_TIMEOUT ?= 1200
+
 .DEFAULT_GOAL := help
 .PHONY: help install install-dev run test test-deps browser-test-deps lint format openapi \
 	openapi-check openapi-lint openapi-lint-deps docs translations translations-extract \
 	translations-update translations-status translations-check store lock clean bench soak \
-	clients client-tools
+	clients client-tools weblate-deps weblate-e2e
 
 # Each description's $(NAME) is written with that setting's value.
 help:  ## List the targets.
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | $(RUN_SETTINGS) STORE_PATH='$(STORE_PATH)' CLIENTS_DIR='$(CLIENTS_DIR)' awk -F':.*## ' '{ \
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | $(RUN_SETTINGS) STORE_PATH='$(STORE_PATH)' CLIENTS_DIR='$(CLIENTS_DIR)' awk -F':.*## ' '{ \
 		text = $$2; \
 		while (match(text, /\$$\([A-Z_]+\)/)) \
 			text = substr(text, 1, RSTART - 1) ENVIRON[substr(text, RSTART + 2, RLENGTH - 3)] \
@@ -142,22 +153,43 @@ clients: $(DEV) $(CLIENT_TOOLS)  ## Generate the Python and TypeScript clients f
 	clients/typescript/node_modules/.bin/openapi-typescript openapi.yaml \
 		--output '$(CLIENTS_DIR)/typescript/api.d.ts'
 
-# Installs the missing Debian packages as root (CI); otherwise names the one command to run.
-test-deps:  ## Check (as root: install) the Debian packages and npm the tests need.
-	@missing=$$(for package in $(DEBIAN_TEST_PACKAGES); do \
+# $(call debian_packages,PACKAGES,WHAT NEEDS THEM,SHELL NAMING OTHER MISSING TOOLS):
+# installs the missing Debian packages as root (CI); otherwise names the command to run.
+define debian_packages
+	@missing=$$(for package in $(1); do \
 		dpkg-query -W -f='$${Status}\n' $$package 2>/dev/null | grep -q ' installed$$' \
-			|| echo $$package; done; command -v npm >/dev/null || echo npm); \
+			|| echo $$package; done; $(3)); \
 	missing=$$(echo $$missing); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	else \
-		echo "make test needs these Debian packages: $$missing. Install them with:" >&2; \
+		echo "$(2) needs these Debian packages: $$missing. Install them with:" >&2; \
 		echo "  sudo apt-get install -y $$missing" >&2; exit 1; \
 	fi
+endef
+
+test-deps:  ## Check (as root: install) the Debian packages and npm the tests need.
+	$(call debian_packages,$(DEBIAN_TEST_PACKAGES),make test,command -v npm >/dev/null || echo npm)
 
 test: test-deps $(DEV) lint translations openapi-check openapi-lint translations-check $(AXE) $(CLIENT_TOOLS)  ## Every check CI runs.
 	$(BIN)/pytest
+
+weblate-deps:  ## Check (as root: install) the Debian packages make weblate-e2e needs.
+	$(call debian_packages,$(DEBIAN_WEBLATE_PACKAGES),make weblate-e2e,)
+
+$(WEBLATE_INSTALLED): deploy/weblate/requirements.lock | weblate-deps
+	rm -rf $(WEBLATE_VENV)
+	$(PYTHON) -m venv $(WEBLATE_VENV)
+	@start=$$(date +%s); \
+	$(WEBLATE_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps \
+		-r deploy/weblate/requirements.lock && \
+	echo "weblate-e2e: Weblate installed in $$(( $$(date +%s) - start )) s"
+	touch $@
+
+weblate-e2e: $(DEV) $(WEBLATE_INSTALLED)  ## Weblate round trip: translate in Weblate, push, check, serve (~5 min).
+	WEBLATE_VENV='$(CURDIR)/$(WEBLATE_VENV)' $(BIN)/pytest -p no:cacheprovider -s \
+		--timeout $(WEBLATE_E2E_TIMEOUT) tests/weblate_round_trip.py
 
 bench: translations  ## Benchmark the service against the Flask floor (needs wrk and ab; ~5 min).
 	$(BIN)/python -m benchmarks.run

@@ -555,11 +555,12 @@ def store_compile_command():
     if not config["STORE_PATH"]:
         raise click.ClickException("STORE_PATH is not set: say where to write the store")
     try:
-        written = compile_store(config, config["STORE_PATH"])
+        written = compile_store(config, config["STORE_PATH"])  # its bundles, or None
     except StartupError as error:
         raise click.ClickException(str(error)) from None
-    state = "compiled" if written else "up to date"
-    click.echo(f"{config['STORE_PATH']}: {state}")
+    click.echo(f"{config['STORE_PATH']}: {'compiled' if written else 'up to date'}")
+    if written:
+        click.echo(written.summary())
 
 
 def register_commands(app: Flask):

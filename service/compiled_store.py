@@ -26,6 +26,7 @@ import shutil
 from importlib import metadata
 from pathlib import Path
 
+from service.bundles import Bundles
 from service.config import PACKAGE_DIR, StartupError
 from service.payloads import PayloadStore, build_store
 
@@ -101,16 +102,16 @@ class _HashingWriter:
         return self.file.write(data)
 
 
-def compile_store(config: dict, path: Path) -> bool:
-    """Build the store and write it to `path` (atomically); False when the file there
-    is already up to date, so `make` can call this on every run."""
+def compile_store(config: dict, path: Path) -> Bundles | None:
+    """Build the store and write it to `path` (atomically): its bundles, to report on;
+    None when the file there is already up to date, so `make` can call this on every run."""
     if path.is_file():
         try:
             header, start = _read_header(path)
             _check_header(config, path, header)
             with path.open("rb") as file:
                 _check_body(path, file, start, header)
-            return False
+            return None
         except (StoreError, OSError):
             pass  # stale or damaged: rebuild
     store = build_store(config)
@@ -138,7 +139,7 @@ def compile_store(config: dict, path: Path) -> bool:
     finally:
         body_path.unlink(missing_ok=True)
         partial.unlink(missing_ok=True)
-    return True
+    return store.bundles
 
 
 def _read_header(path: Path) -> tuple[dict, int]:

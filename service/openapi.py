@@ -221,10 +221,9 @@ def _register_components(spec: APISpec):
         "BundleNotFound", _problem("No bundle for this language: it is not offered.")
     )
     spec.components.parameter(
-        "bundle_language",
+        "language",  # named as the path's argument, as the OPTIONS operations need
         "path",
         {
-            "name": "language",
             "description": "An offered language's BCP 47 tag, as GET /v1/languages lists it "
             "(any case; an underscore is read as a hyphen). Any other: 404.",
             "schema": string,

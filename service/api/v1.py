@@ -210,7 +210,7 @@ def get_bundle(language: str):
         when accepted (about a fifth of the size). Tags match in any case. It takes no
         query parameter (any is a 400).
       tags: [bundles]
-      parameters: [bundle_language, accept_encoding, if_none_match]
+      parameters: [language, accept_encoding, if_none_match]
       responses:
         "200": {description: The bundle., content: {application/json: {schema: Bundle}}}
         "304": NotModified

@@ -127,6 +127,7 @@ def compile_store(config: dict, path: Path) -> Bundles | None:
             # The bundles' bytes follow the pickle (service/bundles.py), never unpickled.
             bundles_at = body.tell()
             bundle_file = store.bundles.file
+            assert bundle_file is not None, "a built store has its bundle file"
             bundle_file.seek(0)
             shutil.copyfileobj(bundle_file, writer, 1 << 20)
             header = {**_header(config, writer.digest.hexdigest()), "bundles_at": bundles_at}

@@ -11,6 +11,7 @@ of issues 5 and 11 with its measured value: medians throughout.
 """
 
 import contextlib
+import json
 import operator
 import os
 import shutil
@@ -234,6 +235,9 @@ class CorpusRun:
     body_kilobytes: dict[str, float] = field(default_factory=dict)
     rotating: Measured | None = None  # every article's section, 10,000 Accept-Languages
     compiled_in: float = 0.0  # seconds `make store` took (a build step, before start-up)
+    bundles_built: str = ""  # `make store`'s line on the bundles: sizes, build time
+    bundles: list[list[str]] = field(default_factory=list)  # per language, from /v1/bundles
+    bundle_seconds: float = 0.0  # the slowest download of a whole bundle (gzip)
 
 
 def rotating_case(articles: int) -> Case:
@@ -253,19 +257,41 @@ def rotating_case(articles: int) -> Case:
 LISTS = ("/v1/articles", "/v1/languages")
 
 
-def compile_corpus_store(corpus: dict[str, str]) -> float:
-    """`make store` for a corpus (a build step, not start-up): its seconds."""
+def compile_corpus_store(corpus: dict[str, str]) -> tuple[float, str]:
+    """`make store` for a corpus (a build step, not start-up): its seconds, and its line
+    on the bundles it wrote."""
     started = time.monotonic()
-    subprocess.run(
+    result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "service.cli:create_cli_app", "store", "compile"],
         env={**os.environ, **corpus},
         check=True,
-        stdout=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
     )
-    return time.monotonic() - started
+    bundles = [line for line in result.stdout.splitlines() if line.startswith("bundles:")]
+    return time.monotonic() - started, bundles[0] if bundles else ""
 
 
-def bench_corpus(work_dir: Path) -> tuple[list[list[str]], list[Target]]:
+def fetch_bundles(run: CorpusRun, server: Server) -> None:
+    """Every language's bundle, gzip, as an app downloads it (so worker memory is measured
+    after serving them), and their sizes from the index."""
+    _, _, body = server.fetch("/v1/bundles")
+    for entry in json.loads(body)["bundles"]:
+        started = time.monotonic()
+        status, _, zipped = server.fetch(entry["url"], **{"Accept-Encoding": "gzip"})
+        run.bundle_seconds = max(run.bundle_seconds, time.monotonic() - started)
+        assert (status, len(zipped)) == (200, entry["size_gzip"]), entry["url"]
+        run.bundles.append(
+            [
+                entry["language"],
+                f"{entry['articles']:,}",
+                f"{entry['size'] / 1e6:,.1f}",
+                f"{entry['size_gzip'] / 1e6:,.1f}",
+            ]
+        )
+
+
+def bench_corpus(work_dir: Path) -> tuple[list[list[str]], list[Target], list[CorpusRun]]:
     """Start the service over each corpus size, then measure the section on each, and
     requests rotating over every article and 10,000 headers on the largest, against the
     framework floor measured again alternately with them (the machine drifts between
@@ -286,7 +312,7 @@ def bench_corpus(work_dir: Path) -> tuple[list[list[str]], list[Target]]:
                 "TRANSLATIONS_DIR": str(translations_dir),
                 "STORE_PATH": str(work_dir / f"corpus-{run.articles}" / "store.pickle"),
             }
-            run.compiled_in = compile_corpus_store(corpus)
+            run.compiled_in, run.bundles_built = compile_corpus_store(corpus)
             path = section_url(synthetic_slug(1), SECTION_ID)  # complete in every language
             try:
                 server = stack.enter_context(
@@ -312,6 +338,7 @@ def bench_corpus(work_dir: Path) -> tuple[list[list[str]], list[Target]]:
             for list_path in LISTS:
                 _, _, body = server.fetch(list_path, **{"Accept-Language": ACCEPT_LANGUAGE})
                 run.body_kilobytes[list_path] = len(body) / 1024
+            fetch_bundles(run, server)
         plan = [each for run in runs for each in (run.section, run.rotating) if each]
         measure([floor_section, *plan], work_dir)
         for run in runs:
@@ -355,7 +382,7 @@ def bench_corpus(work_dir: Path) -> tuple[list[list[str]], list[Target]]:
             "the framework floor's section, measured alternately with the rows above",
         ]
     )
-    return rows, corpus_targets(runs, floor_section.median_rps)
+    return rows, corpus_targets(runs, floor_section.median_rps), runs
 
 
 def corpus_targets(runs: list[CorpusRun], floor_rps: float | None) -> list[Target]:
@@ -441,7 +468,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="bench-") as work_dir:
         rows, targets = bench_framework(Path(work_dir))
         print("\n" + table(MEASURED_HEADER, rows), flush=True)
-        corpus_rows, corpus_target_rows = bench_corpus(Path(work_dir))
+        corpus_rows, corpus_target_rows, runs = bench_corpus(Path(work_dir))
     print(
         "\n"
         + table(
@@ -460,6 +487,13 @@ def main():
             corpus_rows,
         )
     )
+    for run in runs:
+        if run.bundles:
+            print(
+                f"\nOffline bundles at {run.articles:,} articles ({run.bundles_built}; the "
+                f"slowest gzip download on loopback {run.bundle_seconds:.2f} s)\n"
+                + table(["language", "articles", "MB", "MB gzip"], run.bundles)
+            )
     print(
         "\n"
         + table(

@@ -71,7 +71,8 @@ def reload_store(app: Flask) -> bool:
     record_store(app.extensions["metrics"], store)
     for slug, languages in previous.available.items():
         if slug not in store.available:
-            app.logger.warning("reload: %s is no longer served (its file is gone)", slug)
+            why = "withdrawn" if slug in store.withdrawn else "its file is gone"
+            app.logger.warning("reload: %s is no longer served (%s)", slug, why)
             continue
         for tag in sorted(languages - store.available[slug]):
             app.logger.warning("reload: %s is no longer served in %s", slug, tag)

@@ -41,6 +41,7 @@ from service.content.importer import markdown_from_plain_text
 from service.content.loader import load_articles
 from service.content.markdown import parse_markdown_article
 from service.i18n import parse_tag
+from service.withdrawals import unwithdrawn_removals
 
 
 class TranslateGroup(AppGroup):
@@ -62,8 +63,19 @@ def _translations_dir() -> Path:
     return current_app.config["TRANSLATIONS_DIR"]
 
 
-def _articles():
+def _all_articles():
     return load_articles(current_app.config["CONTENT_DIR"])
+
+
+def _articles():
+    """The published articles: those that need templates and translations (a withdrawn
+    one needs none, and its catalogs may stay)."""
+    return [article for article in _all_articles() if article.metadata.withdrawn is None]
+
+
+def _kept_slugs() -> set[str]:
+    """Every article with a file, withdrawn ones included: their catalogs are no orphans."""
+    return {article.slug for article in _all_articles()}
 
 
 def _fail(problems: list[str], advice: str):
@@ -89,7 +101,7 @@ def extract_command():
     fresh = maintenance.templates(translations_dir, articles)
     written = [path for path, catalog in fresh.items() if maintenance.write_template(path, catalog)]
     click.echo(f"{len(written)} of {len(fresh)} templates changed")
-    _report_orphans(translations_dir, {article.slug for article in articles})
+    _report_orphans(translations_dir, _kept_slugs())
 
 
 @translate.command("update")
@@ -111,7 +123,7 @@ def update_command():
             created += 1
             click.echo(f"created {file.po_path}")
     click.echo(f"{changed} catalogs updated, {created} created")
-    _report_orphans(translations_dir, slugs)
+    _report_orphans(translations_dir, _kept_slugs())
 
 
 @translate.command("init")
@@ -193,8 +205,16 @@ def _stale(translations_dir: Path, articles, broken: set[Path]) -> list[str]:
 
 
 @translate.command("check")
-def check_command():
-    """Fail, naming file, line and entry, if a catalog is broken or anything is stale."""
+@click.option(
+    "--base",
+    default="HEAD",
+    show_default=True,
+    help="The commit an article file may not vanish from unless withdrawn there (in CI: "
+    "the branch a pull request merges into, such as origin/main).",
+)
+def check_command(base: str):
+    """Fail, naming file, line and entry, if a catalog is broken or anything is stale,
+    or an article file was removed without being withdrawn first."""
     translations_dir, articles = _translations_dir(), _articles()
     problems, broken = [], set()
     committed = hand_edits.Committed.of(translations_dir)  # None: no git to compare with
@@ -214,8 +234,9 @@ def check_command():
         problems += [*stale, "the templates or catalogs are stale: run `make translations-update`"]
     problems += [
         f"{path}: belongs to no article: delete it, or restore the article"
-        for path in maintenance.orphans(translations_dir, {article.slug for article in articles})
+        for path in maintenance.orphans(translations_dir, _kept_slugs())
     ]
+    problems += unwithdrawn_removals(current_app.config["CONTENT_DIR"], base)
     if problems:
         _fail(problems, "fix these, then run `make translations-check` again")
     click.echo("templates and catalogs are up to date")
@@ -534,11 +555,12 @@ def store_compile_command():
     if not config["STORE_PATH"]:
         raise click.ClickException("STORE_PATH is not set: say where to write the store")
     try:
-        written = compile_store(config, config["STORE_PATH"])
+        written = compile_store(config, config["STORE_PATH"])  # its bundles, or None
     except StartupError as error:
         raise click.ClickException(str(error)) from None
-    state = "compiled" if written else "up to date"
-    click.echo(f"{config['STORE_PATH']}: {state}")
+    click.echo(f"{config['STORE_PATH']}: {'compiled' if written else 'up to date'}")
+    if written:
+        click.echo(written.summary())
 
 
 def register_commands(app: Flask):

@@ -10,8 +10,11 @@ that shape payloads, and the digest of the rest); loading checks each, so a stor
 is stale or damaged refuses to start with one line naming what differs, and one that
 loads serves exactly what an in-process build would.
 
+After the pickle come the offline bundles' bytes (service/bundles.py): the loaded store
+keeps the file open and streams them from it, so no worker holds them.
+
 Without STORE_PATH (tests, tools, a developer's custom directories) the store is built
-in-process, as before.
+in-process, as before (its bundles in a temporary file).
 """
 
 import gc
@@ -23,11 +26,12 @@ import shutil
 from importlib import metadata
 from pathlib import Path
 
+from service.bundles import Bundles
 from service.config import PACKAGE_DIR, StartupError
 from service.payloads import PayloadStore, build_store
 
 # Bump when the pickled classes change shape in a way the code digest would not show.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the bundles' bytes follow the pickle
 MAGIC = b"patient-info-store"
 # The settings compiled into payloads (their headers, links and language availability).
 COMPILED_SETTINGS = (
@@ -98,16 +102,16 @@ class _HashingWriter:
         return self.file.write(data)
 
 
-def compile_store(config: dict, path: Path) -> bool:
-    """Build the store and write it to `path` (atomically); False when the file there
-    is already up to date, so `make` can call this on every run."""
+def compile_store(config: dict, path: Path) -> Bundles | None:
+    """Build the store and write it to `path` (atomically): its bundles, to report on;
+    None when the file there is already up to date, so `make` can call this on every run."""
     if path.is_file():
         try:
             header, start = _read_header(path)
             _check_header(config, path, header)
             with path.open("rb") as file:
                 _check_body(path, file, start, header)
-            return False
+            return None
         except (StoreError, OSError):
             pass  # stale or damaged: rebuild
     store = build_store(config)
@@ -120,7 +124,14 @@ def compile_store(config: dict, path: Path) -> bool:
         with body_path.open("w+b") as body:
             writer = _HashingWriter(body)
             pickle.dump(store, writer, protocol=pickle.HIGHEST_PROTOCOL)
-            line = json.dumps(_header(config, writer.digest.hexdigest()), sort_keys=True)
+            # The bundles' bytes follow the pickle (service/bundles.py), never unpickled.
+            bundles_at = body.tell()
+            bundle_file = store.bundles.file
+            assert bundle_file is not None, "a built store has its bundle file"
+            bundle_file.seek(0)
+            shutil.copyfileobj(bundle_file, writer, 1 << 20)
+            header = {**_header(config, writer.digest.hexdigest()), "bundles_at": bundles_at}
+            line = json.dumps(header, sort_keys=True)
             body.seek(0)
             with partial.open("wb") as file:
                 file.write(MAGIC + b" " + line.encode() + b"\n")
@@ -129,7 +140,7 @@ def compile_store(config: dict, path: Path) -> bool:
     finally:
         body_path.unlink(missing_ok=True)
         partial.unlink(missing_ok=True)
-    return True
+    return store.bundles
 
 
 def _read_header(path: Path) -> tuple[dict, int]:
@@ -193,18 +204,28 @@ def load_store(config: dict, path: Path) -> PayloadStore:
     header, start = _read_header(path)
     _check_header(config, path, header)
     try:
-        with path.open("rb") as file:
-            _check_body(path, file, start, header)
-            file.seek(start)
-            gc.disable()  # a collection every few thousand objects made loading 5x slower
-            try:
-                store = pickle.load(file)  # noqa: S301 - our own build artifact, digest checked
-            finally:
-                gc.enable()
+        # Kept open by the store: its bundles are streamed from it (service/bundles.py),
+        # and this inode stays readable when a new `make store` replaces the path.
+        file = path.open("rb")
     except OSError as error:
         raise StoreError(f"{path}: cannot be read: {error.strerror}") from None
-    if not isinstance(store, PayloadStore):
-        raise StoreError(f"{path}: damaged (not a payload store); run `make store`")
+    try:
+        _check_body(path, file, start, header)
+        file.seek(start)
+        gc.disable()  # a collection every few thousand objects made loading 5x slower
+        try:
+            store = pickle.load(file)  # noqa: S301 - our own build artifact, digest checked
+        finally:
+            gc.enable()
+        if not isinstance(store, PayloadStore) or not isinstance(header.get("bundles_at"), int):
+            raise StoreError(f"{path}: damaged (not a payload store); run `make store`")
+        store.bundles.attach(file, start + header["bundles_at"])
+    except OSError as error:
+        file.close()
+        raise StoreError(f"{path}: cannot be read: {error.strerror}") from None
+    except BaseException:
+        file.close()
+        raise
     return store
 
 

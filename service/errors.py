@@ -70,12 +70,31 @@ ARTICLE_NOT_FOUND = ProblemType(
     N_("Article not found"),
     N_("There is no article with this slug. The list of articles is at /v1/articles."),
 )
+ARTICLE_WITHDRAWN = ProblemType(
+    "article-withdrawn",
+    410,
+    N_("Article withdrawn"),
+    # Translators: %(date)s is a date such as 2026-11-30.
+    N_(
+        "This article was withdrawn on %(date)s and is no longer published. "
+        "The list of articles is at /v1/articles."
+    ),
+)
 SECTION_NOT_FOUND = ProblemType(
     "section-not-found",
     404,
     N_("Section not found"),
     # Translators: %(sections_url)s is an address such as /v1/articles/some-article/sections.
     N_("This article has no section with this id. Its sections are listed at %(sections_url)s."),
+)
+BUNDLE_NOT_FOUND = ProblemType(
+    "bundle-not-found",
+    404,
+    N_("Bundle not found"),
+    N_(
+        "There is no bundle for this language. Bundles exist for the languages "
+        "listed at /v1/languages."
+    ),
 )
 NOT_FOUND = ProblemType(
     "not-found",
@@ -202,7 +221,9 @@ PROBLEM_TYPES: tuple[ProblemType, ...] = (
     PAGE_NOT_FOUND,
     ARTICLE_NOT_FOUND,
     SECTION_NOT_FOUND,
+    BUNDLE_NOT_FOUND,
     NOT_FOUND,
+    ARTICLE_WITHDRAWN,
     METHOD_NOT_ALLOWED,
     NOT_ACCEPTABLE,
     ENCODING_NOT_ACCEPTABLE,
@@ -227,11 +248,14 @@ def documented_problem_types() -> tuple[tuple[ProblemType, str], ...]:
 class Problem(Exception):
     """Raise to answer with a problem+json of a given type."""
 
-    def __init__(self, problem_type: ProblemType, headers=(), language=None, **detail_values):
+    def __init__(
+        self, problem_type: ProblemType, headers=(), language=None, members=None, **detail_values
+    ):
         super().__init__(problem_type.name)
         self.problem_type = problem_type
         self.headers = tuple(headers)
         self.language = language  # set by views that negotiate from other parameters
+        self.members = members or {}  # RFC 9457 extension members (ProblemSchema's)
         self.detail_values = detail_values
 
 
@@ -279,6 +303,7 @@ def problem_response(problem: Problem) -> Response:
             "instance": request.path[:_MAX_INSTANCE_LENGTH],
             "language": language,
             "request_id": request.environ.get(REQUEST_ID, ""),
+            **problem.members,
         },
         f"problem {problem_type.name}",
     )

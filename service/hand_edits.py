@@ -46,16 +46,21 @@ class Committed:
     directory: Path
     in_head: frozenset[str]
     changed: frozenset[str]
+    ref: str = "HEAD"  # the commit compared with (service/withdrawals.py may name another)
 
     @classmethod
-    def of(cls, directory: Path) -> "Committed | None":
-        """None when git cannot tell: no git, no work tree, no commit yet."""
+    def of(cls, directory: Path, ref: str = "HEAD") -> "Committed | None":
+        """None when git cannot tell: no git, no work tree, no commit yet (no such ref)."""
         # ls-tree and diff --relative name the files relative to `directory`.
-        listed = _git(directory, "ls-tree", "-r", "-z", "--name-only", "HEAD", "--", ".")
-        changed = _git(directory, "diff", "--name-only", "-z", "--relative", "HEAD", "--", ".")
+        listed = _git(directory, "ls-tree", "-r", "-z", "--name-only", ref, "--", ".")
+        changed = _git(directory, "diff", "--name-only", "-z", "--relative", ref, "--", ".")
         if listed is None or changed is None:
             return None
-        return cls(directory, frozenset(_names(listed)), frozenset(_names(changed)))
+        return cls(directory, frozenset(_names(listed)), frozenset(_names(changed)), ref)
+
+    def committed_bytes(self, name: str) -> bytes | None:
+        """The committed bytes of a file (its path relative to the directory, with /)."""
+        return _git(self.directory, "show", f"{self.ref}:./{name}")
 
     def _name(self, path: Path) -> str:
         return path.relative_to(self.directory).as_posix()
@@ -70,7 +75,7 @@ class Committed:
         name = self._name(path)
         if name not in self.changed or name not in self.in_head:
             return None
-        data = _git(self.directory, "show", f"HEAD:./{name}")
+        data = self.committed_bytes(name)
         try:
             return polib.pofile(data.decode("utf-8"), check_for_duplicates=False) if data else None
         except (ValueError, UnicodeDecodeError):

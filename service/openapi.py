@@ -338,7 +338,31 @@ def _register_components(spec: APISpec, *, every_method: bool):
         ),
     )
     spec.components.response(
-        "NotFound", _problem("No article, no section, or no such page at this address.")
+        "NotFound",
+        _problem(
+            "No article, no section, or no such page at this address. A withdrawn article and "
+            "everything under it answer 410 instead."
+        ),
+    )
+    spec.components.response(
+        "Gone",
+        _problem(
+            "The article was withdrawn (article-withdrawn): `withdrawn_at` says when and "
+            "`reason` why. Delete any copy of it."
+        ),
+    )
+    spec.components.response(
+        "BundleNotFound", _problem("No bundle for this language: it is not offered.")
+    )
+    spec.components.parameter(
+        "language",  # named as the path's argument, as the OPTIONS operations need
+        "path",
+        {
+            "description": "An offered language's BCP 47 tag, as GET /v1/languages lists it "
+            "(any case; an underscore is read as a hyphen). Any other: 404.",
+            "schema": string,
+            "example": "es",
+        },
     )
     spec.components.response(
         "NotAcceptable",

@@ -18,6 +18,7 @@ from babel import Locale
 from flask import current_app
 
 from service import representations, schemas
+from service.bundles import build_bundles
 from service.catalogs import (
     PO_DATE_FORMAT,
     Catalogs,
@@ -92,16 +93,22 @@ INTERFACE_THRESHOLD = 100
 
 @dataclass(frozen=True)
 class ArticleSelection:
-    """Some articles, in list order, and the query parameters that select them."""
+    """Some articles, in list order, and the query parameters that select them; in the
+    change feed, also the withdrawn articles to list as `removed` (None elsewhere)."""
 
     slugs: tuple[str, ...]
     query: Query
+    removed: tuple[str, ...] | None = None
 
     def __and__(self, other: "ArticleSelection") -> "ArticleSelection":
-        """The articles both select: filters compose."""
+        """The articles both select: filters compose (a filter that says nothing of
+        removed articles, None, keeps the other's)."""
         kept = set(other.slugs)
+        removed = self.removed if other.removed is None else other.removed
+        if self.removed is not None and other.removed is not None:
+            removed = tuple(slug for slug in self.removed if slug in other.removed)
         return ArticleSelection(
-            tuple(slug for slug in self.slugs if slug in kept), self.query + other.query
+            tuple(slug for slug in self.slugs if slug in kept), self.query + other.query, removed
         )
 
 
@@ -153,7 +160,17 @@ class PayloadStore:
         articles_per_page: int = 50,
         public_base_url: str = "",
     ):
-        self.articles = {article.slug: article for article in articles}
+        # The published articles: what every list, lookup, feed, bundle and search
+        # reads. A withdrawn one is only in `withdrawn`: answered 410, and listed as
+        # removed in the change feed and the bundles' manifests.
+        self.articles = {
+            article.slug: article for article in articles if article.metadata.withdrawn is None
+        }
+        self.withdrawn = {
+            article.slug: article.metadata.withdrawn
+            for article in articles
+            if article.metadata.withdrawn is not None
+        }
         self.catalogs = catalogs
         self.policy = policy
         self.threshold = threshold
@@ -206,7 +223,7 @@ class PayloadStore:
         }
         self.all_articles = ArticleSelection(tuple(self.articles), ())
         self.article_pages = self.page_count(len(self.articles))
-        self.codes = CodeIndex(articles)
+        self.codes = CodeIndex(tuple(self.articles.values()))
         self.payloads: dict[tuple[ResourceKey, str], Payload] = {}
         self.list_pages: dict[tuple[tuple[str, ...], int], Payload] = {}
         self._add_memos()
@@ -227,6 +244,7 @@ class PayloadStore:
         if len(every_alternate) <= ALTERNATES_CACHED:
             for arguments in every_alternate:
                 self.prebuilt_alternates[arguments] = self._build_alternate(*arguments)
+        self.bundles = build_bundles(self)
 
     def _add_memos(self):
         """The bounded memos of what is built on request (empty in a new or loaded store)."""
@@ -311,6 +329,18 @@ class PayloadStore:
             "total_articles": articles,
             "total_pages": self.page_count(articles),
         }
+
+    def removed_entries(self, slugs) -> list[dict]:
+        """The `removed` members of the change feed and the bundles' manifests."""
+        return [
+            {
+                "slug": slug,
+                "url": article_url(slug),
+                "removed_at": self.withdrawn[slug].removed_at,
+                "reason": self.withdrawn[slug].reason,
+            }
+            for slug in slugs
+        ]
 
     def _query_payload(self, build: Callable[..., Payload], *arguments) -> Payload:
         """`build(self, *arguments)`, memoized in `query_payload` per distinct query. Every
@@ -527,6 +557,12 @@ class PayloadStore:
             data={
                 "articles": [entry.summary for entry in entries],
                 "pagination": self.pagination(page, len(selection.slugs)),
+                # Few, and never paged: on every page of the change feed.
+                **(
+                    {"removed": self.removed_entries(selection.removed)}
+                    if selection.removed is not None
+                    else {}
+                ),
             },
             languages=[tag, *(entry.title.language for entry in entries)],
             links=page_links(ARTICLE_LIST_PATH, selection.query, page, pages, tag),
@@ -675,7 +711,12 @@ def current_store() -> PayloadStore:
 def build_store(config: dict) -> PayloadStore:
     """Load content and catalogs named by the config and build every payload."""
     articles = load_articles(config["CONTENT_DIR"])
-    keys = {article.slug: article.messages() for article in articles}
+    # A withdrawn article's catalogs are not read: it needs no translation.
+    keys = {
+        article.slug: article.messages()
+        for article in articles
+        if article.metadata.withdrawn is None
+    }
     return PayloadStore(
         articles=articles,
         catalogs=load_catalogs(config["TRANSLATIONS_DIR"], keys),

@@ -251,9 +251,35 @@ class PaginationSchema(Schema):
     total_pages = fields.Integer(required=True, validate=validate.Range(min=1))
 
 
+class RemovedArticleSchema(Schema):
+    """A withdrawn article: delete any copy of it (its URL answers 410)."""
+
+    slug = fields.String(required=True, metadata={"example": "an-outdated-article"})
+    url = fields.String(required=True, metadata={"example": "/v1/articles/an-outdated-article"})
+    removed_at = fields.AwareDateTime(
+        required=True,
+        metadata={
+            "description": "When it was withdrawn (the start of that day, UTC).",
+            "example": "2026-11-30T00:00:00+00:00",
+        },
+    )
+    reason = fields.String(
+        required=True, metadata={"description": "Why, as the editors wrote it (English)."}
+    )
+
+
+def _removed_field(description: str) -> fields.List:
+    return fields.List(fields.Nested(RemovedArticleSchema), metadata={"description": description})
+
+
 class ArticleListSchema(LocalizedSchema):
     articles = fields.List(fields.Nested(ArticleSummarySchema), required=True)
     pagination = fields.Nested(PaginationSchema, required=True)
+    removed = _removed_field(
+        "The change feed only (with modified_since): every article withdrawn at or after "
+        "that moment, whatever the other filters, on every page (not paged). Delete your "
+        "copies of them."
+    )
 
 
 class DatesSchema(Schema):
@@ -595,6 +621,15 @@ class ProblemSchema(Schema):
         required=True,
         metadata={"description": "The X-Request-ID of this request: quote it to operators."},
     )
+    withdrawn_at = fields.Date(
+        metadata={
+            "description": "article-withdrawn only: the day the article was withdrawn.",
+            "example": "2026-11-30",
+        }
+    )
+    reason = fields.String(
+        metadata={"description": "article-withdrawn only: why, as the editors wrote it (English)."}
+    )
 
 
 class HealthSchema(Schema):
@@ -681,6 +716,86 @@ class InfobuttonFeedSchema(Schema):
     feed = fields.Nested(FeedSchema, required=True)
 
 
+class BundleManifestEntrySchema(Schema):
+    """One article of a bundle, to revalidate it or compare with the change feed."""
+
+    slug = fields.String(required=True, metadata={"example": "laser-treatment-for-stretch-marks"})
+    url = fields.String(
+        required=True,
+        metadata={
+            "description": "The article in the bundle's language: GET it with If-None-Match.",
+            "example": "/v1/articles/laser-treatment-for-stretch-marks?lang=es",
+        },
+    )
+    modified = fields.AwareDateTime(
+        required=True, metadata={"description": "The article's `modified` in this language."}
+    )
+    etag = fields.String(
+        required=True,
+        metadata={"description": "The ETag of `url` as JSON without Content-Encoding."},
+    )
+    etag_gzip = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The ETag of `url` as JSON with Content-Encoding: gzip."},
+    )
+
+
+class BundleManifestSchema(Schema):
+    articles = fields.List(
+        fields.Nested(BundleManifestEntrySchema),
+        required=True,
+        metadata={"description": "Every article of the bundle, in its order."},
+    )
+    removed = _removed_field("Every withdrawn article (in any language): delete your copies.")
+
+
+class BundleSchema(Schema):
+    """Every article available in one language, whole, for reading offline."""
+
+    language = fields.String(required=True, metadata=TAG)
+    direction = fields.String(required=True, validate=validate.OneOf(DIRECTIONS))
+    format = fields.Integer(
+        required=True,
+        validate=validate.Equal(1),
+        metadata={"description": "The bundle format's version (a new one gets a new number)."},
+    )
+    modified = fields.AwareDateTime(
+        required=True,
+        metadata={
+            "description": "The latest `modified` of its articles and `removed_at` of its "
+            "removed ones: poll the change feed from here."
+        },
+    )
+    manifest = fields.Nested(BundleManifestSchema, required=True)
+    articles = fields.List(
+        fields.Nested(ArticleSchema),
+        required=True,
+        metadata={
+            "description": "Each article exactly as GET /v1/articles/{slug}?lang= gives it "
+            "(articles not available in this language are left out: the English bundle has "
+            "them all)."
+        },
+    )
+
+
+class BundleEntrySchema(Schema):
+    language = fields.String(required=True, metadata=TAG)
+    url = fields.String(required=True, metadata={"example": "/v1/bundles/es"})
+    articles = fields.Integer(required=True, validate=validate.Range(min=0))
+    modified = fields.AwareDateTime(required=True)
+    etag = fields.String(required=True, metadata={"description": "Its ETag without gzip."})
+    size = fields.Integer(required=True, metadata={"description": "Its bytes without gzip."})
+    etag_gzip = fields.String(required=True, metadata={"description": "Its ETag with gzip."})
+    size_gzip = fields.Integer(required=True, metadata={"description": "Its bytes with gzip."})
+
+
+class BundleIndexSchema(Schema):
+    """The bundle of every offered language, to check for a new one without downloading."""
+
+    bundles = fields.List(fields.Nested(BundleEntrySchema), required=True)
+
+
 # Every response schema by its OpenAPI component name.
 COMPONENTS = {
     "ArticleList": ArticleListSchema,
@@ -694,4 +809,6 @@ COMPONENTS = {
     "InfobuttonFeed": InfobuttonFeedSchema,
     "MedicalWebPage": MedicalWebPageSchema,
     "FhirComposition": FhirCompositionSchema,
+    "Bundle": BundleSchema,
+    "BundleIndex": BundleIndexSchema,
 }

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 API_PREFIX = "/v1"
 ARTICLE_LIST_PATH = f"{API_PREFIX}/articles"
 LANGUAGE_LIST_PATH = f"{API_PREFIX}/languages"
+BUNDLE_LIST_PATH = f"{API_PREFIX}/bundles"
 
 Query = tuple[tuple[str, str], ...]  # normalized query parameters, as canonical URLs spell them
 
@@ -36,6 +37,10 @@ def section_index_url(slug: str) -> str:
 
 def section_url(slug: str, section_id: str) -> str:
     return f"{section_index_url(slug)}/{section_id}"
+
+
+def bundle_url(tag: str) -> str:
+    return f"{BUNDLE_LIST_PATH}/{tag}"
 
 
 def paged_url(path: str, page: int, query: Query = ()) -> str:

@@ -53,6 +53,38 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
+# An article withdrawn on WITHDRAWN_ON, with the first article's code: it must leave the
+# lookups that would find it (tests/test_withdrawn.py, tests/test_bundles.py).
+WITHDRAWN_SLUG = "old-advice"
+WITHDRAWN_ON = "2026-11-30"
+WITHDRAWN_REASON = "Superseded by current guidance."
+WITHDRAWN_ARTICLE = f"""---
+slug: {WITHDRAWN_SLUG}
+title: Old Advice On Stretch Marks
+clinical_review: not_reviewed
+codes:
+  - system: icd10cm
+    code: L90.6
+    display: Striae atrophicae
+withdrawn:
+  date: {WITHDRAWN_ON}
+  reason: {WITHDRAWN_REASON}
+---
+Some outdated text.
+
+## Details
+
+More outdated text.
+"""
+
+
+def add_withdrawn_article(content_dir: Path) -> Path:
+    """Write the withdrawn article (it needs no catalogs) into a content directory."""
+    path = content_dir / f"{WITHDRAWN_SLUG}.md"
+    path.write_text(WITHDRAWN_ARTICLE, encoding="utf-8")
+    return path
+
+
 ICD10CM_OID = "2.16.840.1.113883.6.90"  # HL7's OID for ICD-10-CM, as Infobutton clients send it
 # The English of the interface entry the catalog tests break (service/errors.py).
 METHODS_MESSAGE = "This address only answers these methods: %(methods)s."

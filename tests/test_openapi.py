@@ -59,12 +59,14 @@ def test_every_route_is_documented_with_examples(app):
         operation_ids.append(operations["get"]["operationId"])
     assert sorted(operation_ids) == [
         "getArticle",
+        "getBundle",
         "getHealth",
         "getInfobuttonFeed",
         "getOpenApiDocument",
         "getReadiness",
         "getSection",
         "listArticles",
+        "listBundles",
         "listLanguages",
         "listSections",
     ]

@@ -2,7 +2,8 @@
 
 Its own small filter, so that it composes with the code filter (ArticleSelection `&`):
 the articles whose text in the language each is given in changed at or after the
-moment (each list entry's `modified`; see PayloadStore._text_modified).
+moment (each list entry's `modified`; see PayloadStore._text_modified), and, as
+`removed`, the articles withdrawn at or after it, so that mirrors delete them.
 """
 
 from werkzeug.datastructures import MultiDict
@@ -31,4 +32,7 @@ def modified_selection(args: MultiDict) -> ArticleSelection | None:
             if store.modified[slug, store.served_language(negotiation.candidates, slug)] >= since
         ),
         ((MODIFIED_SINCE, format_rfc3339(since)),),
+        removed=tuple(
+            slug for slug, withdrawal in store.withdrawn.items() if withdrawal.removed_at >= since
+        ),
     )

@@ -5,13 +5,17 @@ request attributes, which cost a proxy lookup and a parse each) and parses a hea
 only when it is present.
 """
 
+from collections.abc import Iterable
+
 from flask import Response, request
 from werkzeug.http import parse_etags
 
+from service.content.model import Withdrawal
 from service.encoding import Encoded, Payload
 from service.encodings import accepted_codings
 from service.errors import (
     ARTICLE_NOT_FOUND,
+    ARTICLE_WITHDRAWN,
     ENCODING_NOT_ACCEPTABLE,
     INVALID_LANGUAGE,
     INVALID_PAGE,
@@ -56,9 +60,10 @@ class StoredResponse(Response):
     default_mimetype = None  # Content-Type is a stored header (a 304 has none)
     automatically_set_content_length = False  # so is Content-Length
 
-    def __init__(self, status: int, headers: Headers, body: bytes = b""):
+    def __init__(self, status: int, headers: Headers, body: bytes | Iterable[bytes] = b""):
         super().__init__(status=status)
-        self.response = [body] if body else []
+        # A body too large to hold (a bundle) comes as an iterable of chunks.
+        self.response = ([body] if body else []) if isinstance(body, bytes) else body
         self.stored_headers = headers
 
     @property
@@ -72,15 +77,15 @@ class StoredResponse(Response):
         return self.get_app_iter(environ), self.status, self.sent_headers
 
 
-def send(encoded: Encoded | None, environ=None) -> Response:
-    """Answer with the bytes, or 304 when If-None-Match matches (weak comparison); 406
-    when the request accepts no coding the bytes have (None)."""
+def send(encoded: Encoded | None, environ=None, chunks: Iterable[bytes] | None = None) -> Response:
+    """Answer with the bytes (or `chunks`, streamed), or 304 when If-None-Match matches
+    (weak comparison); 406 when the request accepts no coding the bytes have (None)."""
     if encoded is None:
         raise Problem(ENCODING_NOT_ACCEPTABLE, status=ENCODING_NOT_ACCEPTABLE.status)
     if_none_match = (environ or request.environ).get("HTTP_IF_NONE_MATCH")
     if if_none_match and _none_match(if_none_match, encoded.etag):
         return StoredResponse(304, encoded.not_modified_headers)
-    return StoredResponse(200, encoded.headers, encoded.body)
+    return StoredResponse(200, encoded.headers, encoded.body if chunks is None else chunks)
 
 
 def send_payload(payload: Payload) -> Response:
@@ -155,6 +160,8 @@ def serve(key: ResourceKey) -> Response:
     negotiation = _checked(_negotiate(store, environ))
     available = store.available.get(key.slug)
     if available is None:
+        if withdrawal := store.withdrawn.get(key.slug):
+            raise withdrawn_problem(withdrawal)
         raise Problem(ARTICLE_NOT_FOUND)
     served = negotiation.best_of(available)
     environ[SERVED_LANGUAGE] = served
@@ -166,6 +173,16 @@ def serve(key: ResourceKey) -> Response:
         # JSON-LD and FHIR have no `requested_language` member: only encoding varies.
         return send_payload(store.alternate(key, served, media_type))
     return _send_negotiated(store, environ, payload, negotiation)
+
+
+def withdrawn_problem(withdrawal: Withdrawal) -> Problem:
+    """410 for a withdrawn article and everything under it, with when and why."""
+    day = withdrawal.date.isoformat()
+    return Problem(
+        ARTICLE_WITHDRAWN,
+        members={"withdrawn_at": withdrawal.date, "reason": withdrawal.reason},
+        date=day,
+    )
 
 
 def requested_page(last: int) -> int:

@@ -9,6 +9,7 @@ import operator
 
 from flask import Blueprint, request
 
+from service.api.bundles import serve_bundle, serve_bundle_index
 from service.api.change_feed import modified_selection
 from service.api.code_lookup import code_selection, read_code_query
 from service.api.serving import (
@@ -88,6 +89,7 @@ def get_article(slug: str):
         "304": NotModified
         "400": InvalidLanguage
         "404": NotFound
+        "410": Gone
         "406": NotAcceptable
     """
     return serve(ResourceKey("article", slug))
@@ -110,6 +112,7 @@ def list_sections(slug: str):
         "304": NotModified
         "400": InvalidLanguage
         "404": NotFound
+        "410": Gone
         "406": NotAcceptable
     """
     return serve(ResourceKey("sections", slug))
@@ -139,6 +142,7 @@ def get_section(slug: str, section_id: str):
         "304": NotModified
         "400": InvalidLanguage
         "404": NotFound
+        "410": Gone
         "406": NotAcceptable
     """
     return serve(ResourceKey("section", slug, section_id))
@@ -167,6 +171,54 @@ def list_languages():
     """
     refuse_unknown_parameters("page", "lang")
     return serve_language_list()
+
+
+@bp.get("/bundles")
+def list_bundles():
+    """List the offline bundles.
+    ---
+    get:
+      operationId: listBundles
+      summary: List the offline bundles
+      description: One bundle per offered language, with its URL, article count,
+        `modified`, ETags and sizes (with and without gzip), so an app can see whether
+        its bundle changed, and how large a download is, without downloading it. It
+        takes no query parameter (any is a 400).
+      tags: [bundles]
+      parameters: [accept_encoding, if_none_match]
+      responses:
+        "200": {description: The bundles., content: {application/json: {schema: BundleIndex}}}
+        "304": NotModified
+        "400": InvalidParameter
+        "406": NotAcceptable
+    """
+    return serve_bundle_index()
+
+
+@bp.get("/bundles/<language>")
+def get_bundle(language: str):
+    """Get one language's offline bundle.
+    ---
+    get:
+      operationId: getBundle
+      summary: Get every article in one language, for reading offline
+      description: Every published article available in this language, whole, each
+        exactly as GET /v1/articles/{slug}?lang= gives it, with a manifest (each
+        article's slug, URL, `modified` and ETags, and every withdrawn article with its
+        `removed_at`). Download it once, then keep it current with the change feed
+        (GET /v1/articles?modified_since=, whose `removed` lists what to delete). gzip
+        when accepted (about a fifth of the size). Tags match in any case. It takes no
+        query parameter (any is a 400).
+      tags: [bundles]
+      parameters: [language, accept_encoding, if_none_match]
+      responses:
+        "200": {description: The bundle., content: {application/json: {schema: Bundle}}}
+        "304": NotModified
+        "400": InvalidParameter
+        "404": BundleNotFound
+        "406": NotAcceptable
+    """
+    return serve_bundle(language)
 
 
 @bp.get("/infobutton")

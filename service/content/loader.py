@@ -24,6 +24,7 @@ from service.content.model import (
     Paragraph,
     Section,
     Span,
+    Withdrawal,
 )
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="must be lowercase words joined by -")
@@ -88,6 +89,15 @@ class CodeFileSchema(_Strict):
         return MedicalCode(**data)
 
 
+class WithdrawalFileSchema(_Strict):
+    date = fields.Date(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1))
+
+    @post_load
+    def build(self, data, **_):
+        return Withdrawal(**data)
+
+
 class MetadataFileSchema(_Strict):
     attribution = fields.String(load_default=None)
     source_url = fields.Url(load_default=None)
@@ -99,6 +109,8 @@ class MetadataFileSchema(_Strict):
     clinical_review = fields.String(required=True, validate=validate.OneOf(REVIEW_STATUSES))
     reviewed_by = fields.String(load_default=None)
     codes = fields.List(fields.Nested(CodeFileSchema), required=True)
+    # Withdrawn: answered 410, listed as removed for offline copies (model.Withdrawal).
+    withdrawn = fields.Nested(WithdrawalFileSchema, load_default=None)
 
     @validates_schema
     def review_is_consistent(self, data, **_):

@@ -155,6 +155,22 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Withdrawal:
+    """An article taken out of publication: when, and why (in the editors' English).
+
+    Its file stays, so the service answers 410 and tells offline copies to delete it
+    (the change feed's and the bundles' `removed`)."""
+
+    date: datetime.date
+    reason: str
+
+    @property
+    def removed_at(self) -> datetime.datetime:
+        """The moment the change feed compares: the start of the day, UTC."""
+        return datetime.datetime.combine(self.date, datetime.time(), datetime.UTC)
+
+
+@dataclass(frozen=True)
 class Metadata:
     attribution: str | None
     source_url: str | None
@@ -166,6 +182,7 @@ class Metadata:
     clinical_review: str
     reviewed_by: str | None
     codes: tuple[MedicalCode, ...]
+    withdrawn: Withdrawal | None = None
 
 
 @dataclass(frozen=True)

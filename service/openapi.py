@@ -93,6 +93,7 @@ TAGS = {
     "articles": "The articles, whole, and their list (with the code lookup and the change feed).",
     "sections": "An article's sections, one at a time.",
     "languages": "The languages served and how complete each is.",
+    "bundles": "Every article of a language in one download, for apps that read offline.",
     "infobutton": "HL7 Infobutton (Context-Aware Knowledge Retrieval), as MedlinePlus "
     "Connect answers it.",
     "operations": "Probes and this document.",

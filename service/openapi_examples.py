@@ -11,8 +11,9 @@ article, say) leaves that example out; tests/test_openapi.py checks the shipped 
 gives every one.
 """
 
+import datetime
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -20,8 +21,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.http import parse_options_header
 
+from service.api.serving import withdrawn_problem
+from service.content.model import Withdrawal
 from service.errors import (
     ARTICLE_NOT_FOUND,
+    BUNDLE_NOT_FOUND,
     CODE_REQUIRED,
     ENCODING_NOT_ACCEPTABLE,
     INTERNAL_ERROR,
@@ -142,6 +146,7 @@ PROBLEM_EXAMPLES: dict[str, tuple[ProblemExample, ...]] = {
         _problem(SECTION_NOT_FOUND, f"{_ARTICLE}/sections/no-such-section"),
         _problem(PAGE_NOT_FOUND, "/v1/articles?page=999"),
     ),
+    "BundleNotFound": (_problem(BUNDLE_NOT_FOUND, "/v1/bundles/tlh"),),
     "NotAcceptable": (
         _problem(NOT_ACCEPTABLE, _ARTICLE, ("Accept", "image/png")),
         # A body under 1 KB has no gzip twin, so refusing identity leaves no coding.
@@ -153,9 +158,19 @@ PROBLEM_EXAMPLES: dict[str, tuple[ProblemExample, ...]] = {
         ),
     ),
 }
-# No request can make a 500 (one that could is a bug), so its example is the problem the
-# error handler renders for one, on this path.
-INTERNAL_ERROR_PATH = _ARTICLE
+# Problems no request to the shipped content can bring, rendered by the error handler
+# as it would answer them, by response component: a 500 (a request that could make one
+# is a bug), and a 410 (the shipped content withdraws no article).
+RENDERED_PROBLEMS: dict[str, tuple[str, str, Callable[[], Problem]]] = {
+    "InternalError": (_ARTICLE, "on a fault of ours", lambda: Problem(INTERNAL_ERROR)),
+    "Gone": (
+        "/v1/articles/old-advice",
+        "once that article is withdrawn",
+        lambda: withdrawn_problem(
+            Withdrawal(datetime.date(2026, 11, 30), "Superseded by current guidance.")
+        ),
+    ),
+}
 
 
 def _value(body: bytes, media_type: str):
@@ -194,17 +209,11 @@ def _example(request: ExampleRequest, value) -> dict:
     return {request.name: {"summary": request.summary, "value": value}}
 
 
-def _internal_error_example(app: Flask) -> dict:
-    with app.test_request_context(
-        INTERNAL_ERROR_PATH, environ_overrides={REQUEST_ID: EXAMPLE_REQUEST_ID}
-    ):
-        body = problem_response(Problem(INTERNAL_ERROR)).get_data()
-    return {
-        INTERNAL_ERROR.name: {
-            "summary": f"GET {INTERNAL_ERROR_PATH}, on a fault of ours",
-            "value": json.loads(body),
-        }
-    }
+def _rendered_example(app: Flask, path: str, when: str, problem: Problem) -> dict:
+    with app.test_request_context(path, environ_overrides={REQUEST_ID: EXAMPLE_REQUEST_ID}):
+        body = problem_response(problem).get_data()
+    value = json.loads(body)
+    return {value["type"].rsplit(":", 1)[-1]: {"summary": f"GET {path}, {when}", "value": value}}
 
 
 def add_examples(app: Flask, document: dict) -> None:
@@ -228,5 +237,6 @@ def add_examples(app: Flask, document: dict) -> None:
                     examples |= _example(request, value)
             if examples:
                 responses[name]["content"][PROBLEM_MEDIA_TYPE]["examples"] = examples
-    internal_error = responses["InternalError"]["content"][PROBLEM_MEDIA_TYPE]
-    internal_error["examples"] = _internal_error_example(app)
+    for name, (path, when, problem) in RENDERED_PROBLEMS.items():
+        content = responses[name]["content"][PROBLEM_MEDIA_TYPE]
+        content["examples"] = _rendered_example(app, path, when, problem())

@@ -39,6 +39,12 @@ def write_article(directory: Path, old: str, new: str) -> Path:
     return path
 
 
+def line_of(path: Path, start: str) -> int:
+    """The number of the file's first line starting with `start`."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if line.startswith(start))
+
+
 def break_spanish_entry(translations_dir: Path, msgstr: str) -> Path:
     path = interface_po(translations_dir, "es")
     catalog = polib.pofile(str(path))
@@ -55,7 +61,8 @@ def test_start_up_fails_with_one_line_naming_the_problem(tmp_path, translations_
     if case == "missing section":
         path = write_article(tmp_path / "content", "## Is It A Painful", "### Is It A Painful")
         environ = {"CONTENT_DIR": str(path.parent)}
-        expected = f"{path}:40: ### headings not supported: sections start at ## headings"
+        line = line_of(path, "### Is It A Painful")
+        expected = f"{path}:{line}: ### headings not supported: sections start at ## headings"
     elif case == "unknown field":
         path = write_article(
             tmp_path / "content",
@@ -63,7 +70,7 @@ def test_start_up_fails_with_one_line_naming_the_problem(tmp_path, translations_
             "clinical_review: not_reviewed\nreviewed_on: 2026-01-01",
         )
         environ = {"CONTENT_DIR": str(path.parent)}
-        expected = f"{path}:8: reviewed_on: Unknown field."
+        expected = f"{path}:{line_of(path, 'reviewed_on:')}: reviewed_on: Unknown field."
     elif case == "broken placeholder":
         # `make translations` refuses it (test_catalog_checks), so its .mo is stale.
         path = break_spanish_entry(translations_copy, "Solo: %(metodos)s.")

@@ -10,8 +10,13 @@ that shape payloads, and the digest of the rest); loading checks each, so a stor
 is stale or damaged refuses to start with one line naming what differs, and one that
 loads serves exactly what an in-process build would.
 
-Without STORE_PATH (tests, tools, a developer's custom directories) the store is built
-in-process, as before.
+The search index (service/search) is built with it, into a directory beside the file
+that the header names (`<store>.search-<id>`): workers open it by memory map and share
+its pages. `make store` keeps the index the previous store named (workers forked before
+a reload may still open it) and removes older ones.
+
+Without STORE_PATH (tests, tools, a developer's custom directories) the store and its
+index are built in-process.
 """
 
 import gc
@@ -20,14 +25,16 @@ import json
 import os
 import pickle
 import shutil
+import time
 from importlib import metadata
 from pathlib import Path
 
 from service.config import PACKAGE_DIR, StartupError
 from service.payloads import PayloadStore, build_store
+from service.search.index import SearchIndex, build_index
 
 # Bump when the pickled classes change shape in a way the code digest would not show.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the header names the search index
 MAGIC = b"patient-info-store"
 # The settings compiled into payloads (their headers, links and language availability).
 COMPILED_SETTINGS = (
@@ -39,6 +46,8 @@ COMPILED_SETTINGS = (
 )
 # Libraries whose output is in the payloads (names, schemas, Markdown, catalogs).
 LIBRARIES = ("babel", "marshmallow", "markdown-it-py", "polib", "Flask")
+# Libraries whose output is in the search index (its format, stems, word boundaries).
+SEARCH_LIBRARIES = ("tantivy", "PyStemmer", "regex")
 
 
 class StoreError(StartupError):
@@ -68,7 +77,9 @@ def input_digests(config: dict) -> dict[str, str]:
         digest = hashlib.sha256()
         _digest_files(digest, Path(directory), patterns)
         digests[name] = digest.hexdigest()
-    versions = ",".join(f"{name}={metadata.version(name)}" for name in LIBRARIES)
+    versions = ",".join(
+        f"{name}={metadata.version(name)}" for name in (*LIBRARIES, *SEARCH_LIBRARIES)
+    )
     digests["libraries"] = hashlib.sha256(versions.encode()).hexdigest()
     return digests
 
@@ -78,13 +89,40 @@ def compiled_settings(config: dict) -> dict[str, object]:
     return json.loads(json.dumps({name: config[name] for name in COMPILED_SETTINGS}))
 
 
-def _header(config: dict, body_sha256: str) -> dict:
+def _header(config: dict, body_sha256: str, search_index: str) -> dict:
     return {
         "format": FORMAT_VERSION,
         "inputs": input_digests(config),
         "settings": compiled_settings(config),
         "body_sha256": body_sha256,
+        "search_index": search_index,
     }
+
+
+def _search_index_path(path: Path, header: dict) -> Path:
+    """The index directory the header names, beside the store file."""
+    name = header.get("search_index")
+    if not isinstance(name, str) or not name.startswith(path.name + ".search-") or "/" in name:
+        raise StoreError(f"{path}: damaged (no search index named); run `make store`")
+    return path.with_name(name)
+
+
+def _open_search_index(path: Path, header: dict) -> SearchIndex:
+    directory = _search_index_path(path, header)
+    index = SearchIndex(directory)
+    try:
+        index.check()
+    except (ValueError, OSError):
+        raise StoreError(
+            f"{directory}: missing or damaged search index; run `make store`"
+        ) from None
+    return index
+
+
+def _remove_old_indexes(path: Path, kept: set[str]) -> None:
+    for directory in path.parent.glob(path.name + ".search-*"):
+        if directory.name not in kept:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 class _HashingWriter:
@@ -107,11 +145,15 @@ def compile_store(config: dict, path: Path) -> bool:
             _check_header(config, path, header)
             with path.open("rb") as file:
                 _check_body(path, file, start, header)
+            _open_search_index(path, header)
             return False
         except (StoreError, OSError):
             pass  # stale or damaged: rebuild
+    previous = _previous_index(path)
     store = build_store(config)
     path.parent.mkdir(parents=True, exist_ok=True)
+    search_index = f"{path.name}.search-{time.time_ns():x}"
+    build_index(store, path.with_name(search_index))
     body_path = path.with_name(path.name + ".body")
     partial = path.with_name(path.name + ".partial")
     try:
@@ -120,16 +162,30 @@ def compile_store(config: dict, path: Path) -> bool:
         with body_path.open("w+b") as body:
             writer = _HashingWriter(body)
             pickle.dump(store, writer, protocol=pickle.HIGHEST_PROTOCOL)
-            line = json.dumps(_header(config, writer.digest.hexdigest()), sort_keys=True)
+            header = _header(config, writer.digest.hexdigest(), search_index)
+            line = json.dumps(header, sort_keys=True)
             body.seek(0)
             with partial.open("wb") as file:
                 file.write(MAGIC + b" " + line.encode() + b"\n")
                 shutil.copyfileobj(body, file, 1 << 20)
         os.replace(partial, path)
+    except BaseException:
+        shutil.rmtree(path.with_name(search_index), ignore_errors=True)
+        raise
     finally:
         body_path.unlink(missing_ok=True)
         partial.unlink(missing_ok=True)
+    _remove_old_indexes(path, {search_index, *previous})
     return True
+
+
+def _previous_index(path: Path) -> tuple[str, ...]:
+    """The index directory the store at `path` names now, if any."""
+    try:
+        header, _ = _read_header(path)
+        return (_search_index_path(path, header).name,)
+    except StoreError:
+        return ()
 
 
 def _read_header(path: Path) -> tuple[dict, int]:
@@ -205,6 +261,7 @@ def load_store(config: dict, path: Path) -> PayloadStore:
         raise StoreError(f"{path}: cannot be read: {error.strerror}") from None
     if not isinstance(store, PayloadStore):
         raise StoreError(f"{path}: damaged (not a payload store); run `make store`")
+    store.search = _open_search_index(path, header)
     return store
 
 
@@ -212,4 +269,9 @@ def serving_store(config: dict) -> PayloadStore:
     """The store to serve: loaded from STORE_PATH when it is set, else built here."""
     if config.get("STORE_PATH"):
         return load_store(config, Path(config["STORE_PATH"]))
-    return build_store(config)
+    store = build_store(config)
+    try:
+        store.search = SearchIndex.built_in_process(store)
+    except (ValueError, OSError) as error:
+        raise StoreError(f"the search index could not be built: {error}") from None
+    return store

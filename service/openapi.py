@@ -141,6 +141,28 @@ def _register_components(spec: APISpec):
         },
     )
     spec.components.parameter(
+        "q",
+        "query",
+        {
+            "description": "The words to search for, in any of our languages, as a patient "
+            "types them: given once, not blank (else 400), at most 200 characters and 32 "
+            "words (else 400). Characters with a meaning elsewhere (quotes, *, ?, regular "
+            "expression signs) are only word separators here.",
+            "required": True,
+            "schema": {**string, "minLength": 1, "maxLength": 200},
+            "example": "estrías",
+        },
+    )
+    spec.components.parameter(
+        "article",
+        "query",
+        {
+            "description": "Search within this article only (its slug; no such article: 404).",
+            "schema": string,
+            "example": EXAMPLE_SLUG,
+        },
+    )
+    spec.components.parameter(
         "modified_since",
         "query",
         {
@@ -195,9 +217,10 @@ def _register_components(spec: APISpec):
     spec.components.response(
         "InvalidParameter",
         _problem(
-            "The lang, page, code, system or modified_since parameter is empty, repeated, "
-            "malformed or out of range, or system names no system we know; or, on the "
-            "article and language lists, a parameter they do not take (a misspelt filter "
+            "The lang, page, code, system, modified_since, q or article parameter is empty, "
+            "repeated, malformed or out of range (q: invalid-query), or system names no "
+            "system we know; or, on the article and language lists and search, a parameter "
+            "they do not take (a misspelt filter "
             "is an error, never the unfiltered list). Other addresses ignore parameters "
             "they do not take; the Infobutton takes HL7's context parameters and ignores "
             "them."

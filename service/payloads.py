@@ -143,6 +143,9 @@ def translation_provenance(tag: str, provenance: Provenance | None) -> dict | No
 class PayloadStore:
     """Everything the service serves, by article resource and language."""
 
+    # Its search index (service/search), attached by service.compiled_store: never pickled.
+    search = None
+
     def __init__(
         self,
         articles: tuple[Article, ...],
@@ -244,7 +247,7 @@ class PayloadStore:
 
     def __getstate__(self) -> dict:
         """What service/compiled_store.py writes: everything built, not the memos."""
-        memos = ("query_payload", "_gzip_with_requested_language", "_built_alternate")
+        memos = ("query_payload", "_gzip_with_requested_language", "_built_alternate", "search")
         return {name: value for name, value in vars(self).items() if name not in memos}
 
     def __setstate__(self, state: dict):

@@ -13,6 +13,7 @@ import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from babel import Locale
 from flask import current_app
@@ -60,6 +61,9 @@ from service.urls import (
     with_lang,
 )
 from service.validation import serialize
+
+if TYPE_CHECKING:
+    from service.search.index import SearchIndex
 
 # Schema instances are reused: dump and validate keep no state, and creating one per
 # payload was a third of the start-up time.
@@ -144,7 +148,7 @@ class PayloadStore:
     """Everything the service serves, by article resource and language."""
 
     # Its search index (service/search), attached by service.compiled_store: never pickled.
-    search = None
+    search: "SearchIndex | None" = None
 
     def __init__(
         self,

@@ -24,8 +24,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
 
-import regex
-import Stemmer
+import regex  # type: ignore[import-untyped]
+import Stemmer  # type: ignore[import-not-found]
 
 # A run of Han, kana or Hangul (ー, the prolonged sound mark, belongs to kana words).
 CJK_CLASS = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\N{KATAKANA-HIRAGANA PROLONGED SOUND MARK}"

@@ -28,6 +28,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import orjson
 import tantivy
@@ -220,6 +221,10 @@ class SearchIndex:
         hits = []
         for _, address in found.hits:
             document = searcher.doc(address)
-            stored = {name: document.get_first(name) for name in (*STORED, "position")}
+            stored: dict[str, Any] = {
+                name: value[0] if (value := document.get_all(name)) else None
+                for name in (*STORED, "position")
+            }
             hits.append(Hit(**{**stored, "heading": stored["heading"] or None}))
-        return found.count or 0, hits
+        count = found.count  # type: ignore[attr-defined]  # the stub leaves it out
+        return count or 0, hits

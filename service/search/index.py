@@ -34,7 +34,7 @@ import orjson
 import tantivy
 
 from service.i18n import SOURCE_LANGUAGE
-from service.search.analysis import Term, terms
+from service.search.analysis import Term, index_terms, terms
 from service.urls import ResourceKey
 
 # Field weights: a title, heading or "also called" match ranks above a text match.
@@ -63,7 +63,7 @@ SCHEMA = _schema()
 
 def indexed(text: str, language: str) -> str:
     """Text as the index holds it: its terms, each prefixed by the analysis language."""
-    return " ".join(f"{language}:{term.text}" for term in terms(text, language))
+    return " ".join(f"{language}:{term}" for term in index_terms(text, language))
 
 
 def _documents(store) -> Iterator[tantivy.Document]:

@@ -27,7 +27,7 @@ CORPUS = REPOSITORY_DIR / "tests" / "data" / "search"
 # Articles carry `also_called` once the synonyms work has landed; until then the
 # corpus is loaded without it and the synonym tests are skipped.
 ALSO_CALLED = "also_called" in {field.name for field in dataclasses.fields(Article)}
-PAGING_ARTICLES = 24  # English-only articles about hats: two pages of 20
+PAGING_ARTICLES = 14  # English-only articles about hats: two pages of 10
 
 
 def write_corpus(root: Path) -> tuple[Path, Path]:
@@ -247,15 +247,15 @@ def test_bad_parameters(search, url, status, problem):
 def test_no_match_is_an_empty_page(search):
     body = search("zzzzzz")
     assert body["hits"] == []
-    assert body["pagination"] == {"page": 1, "per_page": 20, "total_hits": 0, "total_pages": 1}
+    assert body["pagination"] == {"page": 1, "per_page": 10, "total_hits": 0, "total_pages": 1}
 
 
 def test_pages_links_etag_and_304(search):
     client = search.client
     first = client.get("/v1/search?q=hats&lang=en")
     body = first.get_json()
-    assert body["pagination"] == {"page": 1, "per_page": 20, "total_hits": 24, "total_pages": 2}
-    assert len(body["hits"]) == 20
+    assert body["pagination"] == {"page": 1, "per_page": 10, "total_hits": 14, "total_pages": 2}
+    assert len(body["hits"]) == 10
     assert first.headers["Link"] == (
         '</v1/search?q=hats&lang=en>; rel="first", '
         '</v1/search?q=hats&page=2&lang=en>; rel="next", '

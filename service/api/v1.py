@@ -81,7 +81,7 @@ def search_articles():
         letters or more, ranked below exact matches); title, heading and also-called
         matches rank above text matches. Each hit gives its article, its section, the
         section's canonical URL and a plain-text snippet with the matched words as
-        code-point ranges. A page holds 20 hits (50 pages at most); the Link header
+        code-point ranges. A page holds 10 hits (50 pages at most); the Link header
         (RFC 8288) gives the first, prev, next and last pages. A query that matches
         nothing is a 200 with no hits. Any other query parameter is a 400
         (unknown-parameter).

@@ -22,6 +22,7 @@ table below, as Lucene's Arabic and Persian normalizers keep it).
 import functools
 import threading
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -209,6 +210,21 @@ def terms(text: str, language: str) -> list[Term]:
         if term:
             found.append(Term(term, start, match.end(), fuzzy))
     return found
+
+
+def located_terms(text: str, language: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, term) of every term of `text`: `terms` without typo flags, for
+    snippets (faster: nothing built for a word but the tuple)."""
+    for match in WORD.finditer(text):
+        run, word = match.groups()
+        start = match.start()
+        if run:
+            if len(run) == 1:
+                yield start, start + 1, unicodedata.normalize("NFKC", run)
+            for at, pair in enumerate(_pairs(run) if len(run) > 1 else ()):
+                yield start + at, start + at + 2, pair
+        elif term := _analyzed(word, language)[0]:
+            yield start, match.end(), term
 
 
 def _pairs(run: str) -> list[str]:

@@ -12,27 +12,39 @@ from service import schemas
 from service.encoding import Payload
 from service.errors import PAGE_NOT_FOUND, Problem
 from service.i18n import SOURCE_LANGUAGE, text_direction
-from service.search.analysis import Term, terms
+from service.search.analysis import located_terms
 from service.search.index import Hit, Query
 from service.urls import SEARCH_PATH, article_url, page_links, paged_url, section_url, with_lang
 
-HITS_PER_PAGE = 20
-# Deeper pages are not served (1,000 hits): nobody reads them, and each costs more.
+HITS_PER_PAGE = 10
+# Deeper pages are not served (500 hits): nobody reads them, and each costs more.
 MAX_PAGES = 50
 SNIPPET_CHARACTERS = 160
 # A snippet starts about this far before its first match, at a word's start.
 LEAD_CHARACTERS = 30
 ELLIPSIS = "…"
+# A section with more matches than this chooses its snippet among the first ones.
+MARKS_CONSIDERED = 32
 SEARCH_SCHEMA = schemas.SearchResultsSchema()
 
 
-def _matches(term: Term, wanted: list[Term]) -> bool:
-    """The term is a query term, or one edit from a query word long enough for typos."""
-    return any(
-        term.text == each.text
-        or (each.fuzzy and OSA.distance(term.text, each.text, score_cutoff=1) <= 1)
-        for each in wanted
-    )
+def _marked(text: str, language: str, query: Query) -> list[tuple[int, int, str]]:
+    """(start, end, term) of each word of `text` that matches the query: a query term,
+    or one edit from a query word long enough for typos."""
+    wanted = query.terms.get(language) or []
+    exact = {term.text for term in wanted}
+    typos = [term.text for term in wanted if term.fuzzy]
+    marked = []
+    for start, end, term in located_terms(text, language):
+        if term in exact or (
+            typos
+            and any(
+                abs(len(term) - len(typo)) <= 1 and OSA.distance(term, typo, score_cutoff=1) <= 1
+                for typo in typos
+            )
+        ):
+            marked.append((start, end, term))
+    return marked
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[dict]:
@@ -46,40 +58,36 @@ def _merged(spans: list[tuple[int, int]]) -> list[dict]:
     return [{"start": start, "end": end} for start, end in merged]
 
 
+def _window_start(marked: list[tuple[int, int, str]]) -> int:
+    """The place of the match whose window holds the most distinct matched terms."""
+    reach = SNIPPET_CHARACTERS - LEAD_CHARACTERS
+    best, best_terms = 0, 0
+    for at, (start, _, _) in enumerate(marked[:MARKS_CONSIDERED]):
+        held = len({term for _, end, term in marked[at:] if end <= start + reach})
+        if held > best_terms:
+            best, best_terms = at, held
+    return marked[best][0]
+
+
 def snippet(text: str, language: str, query: Query) -> dict:
-    """The window of `text` with the most distinct query terms, and their spans."""
-    found = terms(text, language)
-    wanted = query.terms.get(language) or []
-    matched = [term for term in found if _matches(term, wanted)]
+    """About SNIPPET_CHARACTERS of `text` around its best run of matches, cut at spaces
+    where the script has them, and the matched words' spans in it."""
+    marked = _marked(text, language, query)
     start = 0
-    if matched:
-        best = max(
-            range(len(matched)),
-            key=lambda at: (
-                len(
-                    {
-                        each.text
-                        for each in matched[at:]
-                        if each.end <= matched[at].start + SNIPPET_CHARACTERS - LEAD_CHARACTERS
-                    }
-                ),
-                -at,
-            ),
-        )
-        lead = matched[best].start - LEAD_CHARACTERS
-        start = next((term.start for term in found if term.start >= lead), matched[best].start)
-        start = min(start, matched[best].start)
-    limit = start + SNIPPET_CHARACTERS
-    end = max((term.end for term in found if start <= term.start and term.end <= limit), default=0)
-    end = end if end > start else min(len(text), limit)
-    if len(text) - start <= SNIPPET_CHARACTERS:
-        end = len(text)
-    prefix = ELLIPSIS if start > 0 else ""
+    if marked:
+        first = _window_start(marked)
+        start = max(0, first - LEAD_CHARACTERS)
+        if start:
+            space = text.find(" ", start, first)
+            start = space + 1 if space >= 0 else start
+    end = min(len(text), start + SNIPPET_CHARACTERS)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    prefix = ELLIPSIS if start else ""
     shift = len(prefix) - start
     spans = [
-        (term.start + shift, term.end + shift)
-        for term in matched
-        if start <= term.start and term.end <= end
+        (each + shift, last + shift) for each, last, _ in marked if start <= each and last <= end
     ]
     return {
         "text": prefix + text[start:end] + (ELLIPSIS if end < len(text) else ""),

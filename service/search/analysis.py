@@ -184,12 +184,13 @@ ANALYZED_WORDS_CACHED = 1 << 17
 
 @functools.lru_cache(maxsize=ANALYZED_WORDS_CACHED)
 def _analyzed(word: str, language: str) -> tuple[str, bool]:
-    """A (non-CJK) word's term, and whether it is long enough for a typo."""
+    """A (non-CJK) word's term, and whether it may match with one edit: the word has
+    FUZZY_MINIMUM_LETTERS letters or more, and its stem at least one fewer (Spanish
+    láser stems to "las": one edit from it would match most articles' "pas", "mas"...)."""
     analysis = analysis_of(language)
     folded = analysis.fold(word)  # type: ignore[operator]
-    if folded and analysis.stemmer:
-        return _stemmer(analysis.stemmer).stemWord(folded), len(folded) >= FUZZY_MINIMUM_LETTERS
-    return folded, len(folded) >= FUZZY_MINIMUM_LETTERS
+    term = _stemmer(analysis.stemmer).stemWord(folded) if folded and analysis.stemmer else folded
+    return term, len(folded) >= FUZZY_MINIMUM_LETTERS and len(term) >= FUZZY_MINIMUM_LETTERS - 1
 
 
 def terms(text: str, language: str) -> list[Term]:

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import time
 import tomllib
 from pathlib import Path
@@ -21,6 +22,7 @@ from service.compiled_store import StoreError, compile_store, load_store
 from service.config import REPOSITORY_DIR
 from service.content.loader import parse_article_file
 from service.content.model import Article
+from service.search.index import Query
 from tests.helpers import SLUG, compile_catalogs, running_gunicorn, wait_for
 
 CORPUS = REPOSITORY_DIR / "tests" / "data" / "search"
@@ -392,3 +394,25 @@ def test_hup_rebuilds_an_in_process_index(tmp_path, corpus):
         os.kill(server.process.pid, signal.SIGHUP)
         time.sleep(3)
         assert all(slugs("blackheads") == ["acne"] for _ in range(10))
+
+
+def test_an_index_on_a_read_only_filesystem_is_searched(tmp_path, corpus):
+    """A container's read-only root (readOnlyRootFilesystem): tantivy takes a lock file
+    even to read, so the index is opened through a temporary directory of links."""
+    content, translations = corpus
+    config = create_app({"CONTENT_DIR": content, "TRANSLATIONS_DIR": translations}).config
+    writable, read_only = tmp_path / "writable", tmp_path / "read-only"
+    read_only.mkdir()
+    compile_store(config, writable / "store.pickle")
+    mounted = subprocess.run(["mount", "--bind", str(writable), str(read_only)], check=False)
+    if mounted.returncode:
+        pytest.skip("needs a bind mount (root)")
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(read_only)], check=True)
+        store = load_store(config, read_only / "store.pickle")
+        assert store.search is not None
+        assert store.search.directory.parent != read_only
+        query = Query.of("estrias", ("es", "en"))
+        assert store.search.search(query, "es", None, 0, 10)[0] == 4
+    finally:
+        subprocess.run(["umount", "--lazy", str(read_only)], check=True)  # the index is mapped

@@ -180,12 +180,27 @@ def _remove_at_exit(directory: Path) -> None:
     atexit.register(remove)
 
 
+def _openable(directory: Path) -> Path:
+    """`directory`, or where to open it from when it is read-only (a container's
+    read-only root): tantivy takes a lock file in the index directory even to read, so
+    a temporary directory of links to the index's files stands in for it (the pages
+    read are still the files' own, shared by every worker)."""
+    if os.access(directory, os.W_OK) or not directory.is_dir():
+        return directory
+    links = Path(tempfile.mkdtemp(prefix="patient-info-search-"))
+    _remove_at_exit(links)
+    for file in directory.iterdir():
+        if not file.name.startswith(".tantivy-"):  # lock files
+            (links / file.name).symlink_to(file.resolve())
+    return links
+
+
 class SearchIndex:
     """An index directory, opened in each process on first use: tantivy starts a thread
     when it opens an index, and threads do not survive a fork."""
 
     def __init__(self, directory: Path):
-        self.directory = directory
+        self.directory = _openable(directory)
         self._lock = threading.Lock()
         self._opened: tuple[int, tantivy.Index] | None = None
 

@@ -193,42 +193,30 @@ def _analyzed(word: str, language: str) -> tuple[str, bool]:
     return term, len(folded) >= FUZZY_MINIMUM_LETTERS and len(term) >= FUZZY_MINIMUM_LETTERS - 1
 
 
-def terms(text: str, language: str) -> list[Term]:
-    """Every term of `text` in `language`, in order, with its place in `text`."""
-    found = []
-    for match in WORD.finditer(text):
-        start, word = match.start(), match.group()
-        if match.group(1):  # a CJK run: its character pairs
-            word = unicodedata.normalize("NFKC", word)
-            if len(word) == 1:
-                found.append(Term(word, start, start + 1, False))
-            found.extend(
-                Term(word[at : at + 2], start + at, start + at + 2, False)
-                for at in range(len(word) - 1)
-            )
-            continue
-        term, fuzzy = _analyzed(word, language)
-        if term:
-            found.append(Term(term, start, match.end(), fuzzy))
-    return found
-
-
-def located_terms(text: str, language: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, term) of every term of `text`: `terms` without typo flags, for
-    snippets (faster: nothing built for a word but the tuple)."""
+def located_terms(text: str, language: str) -> Iterator[tuple[int, int, str, bool]]:
+    """(start, end, term, typo-tolerant) of every term of `text` in `language`, in
+    order, as plain tuples (snippets read every word of every hit)."""
     for match in WORD.finditer(text):
         run, word = match.groups()
         start = match.start()
-        if run:
-            if len(run) == 1:
-                yield start, start + 1, unicodedata.normalize("NFKC", run)
-            for at, pair in enumerate(_pairs(run) if len(run) > 1 else ()):
-                yield start + at, start + at + 2, pair
-        elif term := _analyzed(word, language)[0]:
-            yield start, match.end(), term
+        if run:  # a CJK run: its character pairs
+            for at, pair in enumerate(_pairs(run)):
+                yield start + at, start + at + len(pair), pair, False
+        else:
+            term, fuzzy = _analyzed(word, language)
+            if term:
+                yield start, match.end(), term, fuzzy
+
+
+def terms(text: str, language: str) -> list[Term]:
+    """Every term of `text` in `language`, in order, with its place in `text`."""
+    return [
+        Term(term, start, end, fuzzy) for start, end, term, fuzzy in located_terms(text, language)
+    ]
 
 
 def _pairs(run: str) -> list[str]:
+    """A CJK run's overlapping character pairs (a lone character: itself)."""
     run = unicodedata.normalize("NFKC", run)
     return [run] if len(run) == 1 else [run[at : at + 2] for at in range(len(run) - 1)]
 

@@ -1,11 +1,11 @@
 """The search index: tantivy (embedded, BM25, Levenshtein automata for typos) over terms
 that service/search/analysis.py makes, one document per (article, language, section).
 
-Chosen by measurement over SQLite FTS5 (stdlib) with the same terms, 1,000 articles in
-21 languages (105,000 sections): tantivy built in 2.7 s into 51 MB and answered a
-one-word query in 0.2 ms (median; 0.5-1.1 ms with one-edit typo tolerance), where FTS5
-built in 25 s into 234 MB and took 100-240 ms (the language filter is no index of its),
-and has no typo tolerance of its own.
+Chosen by measurement over SQLite FTS5 (stdlib), both given the same terms, at 1,000
+articles in 21 languages (105,000 sections): tantivy built its index in 2.7 s into
+51 MB and answered a one-word query in 0.2 ms (median; 0.5-1.1 ms with one-edit typo
+tolerance); FTS5 took 25 s and 234 MB, and 100-240 ms a query (its language filter
+reads every match's row), and has no typo tolerance of its own.
 
 Each document holds the terms of its article's title and "also called" names, of its
 heading and of its text, each in a field of its own weight, every term prefixed by

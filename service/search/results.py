@@ -35,7 +35,7 @@ def _marked(text: str, language: str, query: Query) -> list[tuple[int, int, str]
     exact = {term.text for term in wanted}
     typos = [term.text for term in wanted if term.fuzzy]
     marked = []
-    for start, end, term in located_terms(text, language):
+    for start, end, term, _ in located_terms(text, language):
         if term in exact or (
             typos
             and any(

@@ -25,17 +25,23 @@ LEAD_CHARACTERS = 30
 ELLIPSIS = "…"
 # A section with more matches than this chooses its snippet among the first ones.
 MARKS_CONSIDERED = 32
+# A snippet starts within this many characters of the first match (text past a window
+# from there is never read: most of a long section, when the words come early).
+SCAN_CHARACTERS = 2 * SNIPPET_CHARACTERS
 SEARCH_SCHEMA = schemas.SearchResultsSchema()
 
 
 def _marked(text: str, language: str, query: Query) -> list[tuple[int, int, str]]:
     """(start, end, term) of each word of `text` that matches the query: a query term,
-    or one edit from a query word long enough for typos."""
+    or one edit from a query word long enough for typos. Reading stops SCAN_CHARACTERS
+    after the first match: the snippet's window starts among the matches before that."""
     wanted = query.terms.get(language) or []
     exact = {term.text for term in wanted}
     typos = [term.text for term in wanted if term.fuzzy]
-    marked = []
+    marked: list[tuple[int, int, str]] = []
     for start, end, term, _ in located_terms(text, language):
+        if marked and start > marked[0][0] + SCAN_CHARACTERS:
+            break
         if term in exact or (
             typos
             and any(
@@ -59,10 +65,15 @@ def _merged(spans: list[tuple[int, int]]) -> list[dict]:
 
 
 def _window_start(marked: list[tuple[int, int, str]]) -> int:
-    """The place of the match whose window holds the most distinct matched terms."""
+    """The place of the match whose window holds the most distinct matched terms, among
+    the first MARKS_CONSIDERED within SNIPPET_CHARACTERS of the first (so every match in
+    the window chosen was read: see SCAN_CHARACTERS)."""
     reach = SNIPPET_CHARACTERS - LEAD_CHARACTERS
+    last_start = marked[0][0] + SNIPPET_CHARACTERS
     best, best_terms = 0, 0
     for at, (start, _, _) in enumerate(marked[:MARKS_CONSIDERED]):
+        if start > last_start:
+            break
         held = len({term for _, end, term in marked[at:] if end <= start + reach})
         if held > best_terms:
             best, best_terms = at, held

@@ -6,8 +6,9 @@ on a free loopback port, pinned to one core while wrk runs on another (servers.p
 nginx, with deploy/nginx's config and one worker, is pinned to the same core (nginx.py).
 Every case is warmed up, then measured BENCH_RUNS times for BENCH_SECONDS, the cases
 alternating run by run (load.py). Then the section is measured over synthetic corpora
-of BENCH_CORPUS_SIZES articles (make_corpus.py). One table per part, then every target
-of issues 5 and 11 with its measured value: medians throughout.
+of BENCH_CORPUS_SIZES articles (make_corpus.py), and search on the largest (search.py).
+One table per part, then every target of issues 5, 11 and 20 with its measured value:
+medians throughout.
 """
 
 import contextlib

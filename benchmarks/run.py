@@ -6,8 +6,9 @@ on a free loopback port, pinned to one core while wrk runs on another (servers.p
 nginx, with deploy/nginx's config and one worker, is pinned to the same core (nginx.py).
 Every case is warmed up, then measured BENCH_RUNS times for BENCH_SECONDS, the cases
 alternating run by run (load.py). Then the section is measured over synthetic corpora
-of BENCH_CORPUS_SIZES articles (make_corpus.py). One table per part, then every target
-of issues 5 and 11 with its measured value: medians throughout.
+of BENCH_CORPUS_SIZES articles (make_corpus.py), and search on the largest (search.py).
+One table per part, then every target of issues 5, 11 and 20 with its measured value:
+medians throughout.
 """
 
 import contextlib
@@ -36,6 +37,7 @@ from benchmarks.load import (
 from benchmarks.make_corpus import synthetic_slug, write_corpus
 from benchmarks.nginx import NGINX, NGINX_MISSING, running_nginx
 from benchmarks.sample import ACCEPT_LANGUAGE, SECTION_ID, SECTION_PATH
+from benchmarks.search import SearchBench, bench_search
 from benchmarks.servers import LOAD_PIN, SERVER_PIN, WORKER_SETTINGS, Server, running_server
 from benchmarks.settings import CORPUS_SIZES, RUNS, SECONDS, STARTUP_TIMEOUT, WARMUP_SECONDS
 from service.urls import section_url
@@ -291,12 +293,34 @@ def fetch_bundles(run: CorpusRun, server: Server) -> None:
         )
 
 
-def bench_corpus(work_dir: Path) -> tuple[list[list[str]], list[Target], list[CorpusRun]]:
+def corpus_texts(server: Server, slug: str) -> dict[str, str]:
+    """An article's title and text in every offered language, as the server gives them."""
+    _, _, languages = server.fetch("/v1/languages")
+    texts = {}
+    for language in json.loads(languages)["languages"]:
+        if language["offered"]:
+            _, _, body = server.fetch(f"/v1/articles/{slug}?lang={language['tag']}")
+            article = json.loads(body)
+            paragraphs = (text for each in article["sections"] for text in each["paragraphs"])
+            texts[language["tag"]] = " ".join([article["title"], *paragraphs])
+    return texts
+
+
+def search_index_dir(store_path: Path) -> Path:
+    """The search index the compiled store's header names."""
+    header = store_path.read_bytes().split(b"\n", 1)[0].split(b" ", 1)[1]
+    return store_path.with_name(json.loads(header)["search_index"])
+
+
+def bench_corpus(
+    work_dir: Path,
+) -> tuple[list[list[str]], list[Target], list[CorpusRun], SearchBench | None]:
     """Start the service over each corpus size, then measure the section on each, and
     requests rotating over every article and 10,000 headers on the largest, against the
     framework floor measured again alternately with them (the machine drifts between
     parts: a ratio is only fair within one)."""
     runs = [CorpusRun(size) for size in CORPUS_SIZES]
+    searched = None
     with contextlib.ExitStack() as stack:
         floor = stack.enter_context(
             running_server("floor-corpus", FLOOR_APP, SECTION_PATH, work_dir, STARTUP_TIMEOUT)
@@ -344,6 +368,15 @@ def bench_corpus(work_dir: Path) -> tuple[list[list[str]], list[Target], list[Co
         for run in runs:
             if run.section:
                 run.memory_mb = run.section.server.worker_memory()
+        if runs[-1].section:
+            server = runs[-1].section.server
+            store_path = work_dir / f"corpus-{runs[-1].articles}" / "store.pickle"
+            searched = bench_search(
+                server,
+                corpus_texts(server, synthetic_slug(1)),
+                search_index_dir(store_path),
+                work_dir,
+            )
     rows = [
         [
             f"{run.articles:,}",
@@ -382,7 +415,77 @@ def bench_corpus(work_dir: Path) -> tuple[list[list[str]], list[Target], list[Co
             "the framework floor's section, measured alternately with the rows above",
         ]
     )
-    return rows, corpus_targets(runs, floor_section.median_rps), runs
+    return rows, corpus_targets(runs, floor_section.median_rps), runs, searched
+
+
+def search_rows(searched: SearchBench) -> list[list[str]]:
+    rows = [measured_row(searched.uncached), measured_row(searched.memoized)]
+    rows.append(
+        [
+            searched.uncached.server.name,
+            "index: worker PSS before / after searching, on disk, opening",
+            f"{searched.pss_before_mb:.0f} / {searched.pss_after_mb:.0f} MB",
+            f"{searched.index_mb:.0f} MB on disk",
+            f"{searched.open_ms:.1f} ms to open",
+            "-",
+            "-",
+            "-",
+        ]
+    )
+    rows.extend(
+        [searched.uncached.server.name, f"pathological: {name}", f"{status}", "-", f"{ms:.1f}"]
+        + ["-"] * 3
+        for name, (status, ms) in searched.pathological_ms.items()
+    )
+    return rows
+
+
+def search_targets(searched: SearchBench | None) -> list[Target]:
+    """Issue 20's budgets, at the largest corpus on one worker."""
+    missing = "not measured: the largest corpus did not start"
+    uncached = searched.uncached if searched else None
+    return [
+        Target(
+            "20",
+            "search: one-word query p99, every query new (ms)",
+            uncached.median_p99 if uncached else None,
+            (operator.le, 10),
+            unit=" ms",
+            missing=missing,
+        ),
+        Target(
+            "20",
+            "search: one-word queries/s, one worker, every query new",
+            uncached.median_rps if uncached else None,
+            (operator.ge, 1000),
+            unit="/s",
+            missing=missing,
+        ),
+        Target(
+            "20",
+            "search: worker PSS added by the index (MB)",
+            searched.pss_after_mb - searched.pss_before_mb if searched else None,
+            (operator.le, 100),
+            unit=" MB",
+            missing=missing,
+        ),
+        Target(
+            "20",
+            "search: start-up added (opening the index, s)",
+            searched.open_ms / 1000 if searched else None,
+            (operator.le, 3),
+            unit=" s",
+            missing=missing,
+        ),
+        Target(
+            "20",
+            "search: slowest pathological query (ms)",
+            max(ms for _, ms in searched.pathological_ms.values()) if searched else None,
+            (operator.le, 100),
+            unit=" ms",
+            missing=missing,
+        ),
+    ]
 
 
 def corpus_targets(runs: list[CorpusRun], floor_rps: float | None) -> list[Target]:
@@ -468,7 +571,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="bench-") as work_dir:
         rows, targets = bench_framework(Path(work_dir))
         print("\n" + table(MEASURED_HEADER, rows), flush=True)
-        corpus_rows, corpus_target_rows, runs = bench_corpus(Path(work_dir))
+        corpus_rows, corpus_target_rows, runs, searched = bench_corpus(Path(work_dir))
     print(
         "\n"
         + table(
@@ -494,6 +597,9 @@ def main():
                 f"slowest gzip download on loopback {run.bundle_seconds:.2f} s)\n"
                 + table(["language", "articles", "MB", "MB gzip"], run.bundles)
             )
+    if searched:
+        print("\n" + table(MEASURED_HEADER, search_rows(searched)))
+    corpus_target_rows += search_targets(searched)
     print(
         "\n"
         + table(

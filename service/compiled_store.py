@@ -13,8 +13,13 @@ loads serves exactly what an in-process build would.
 After the pickle come the offline bundles' bytes (service/bundles.py): the loaded store
 keeps the file open and streams them from it, so no worker holds them.
 
-Without STORE_PATH (tests, tools, a developer's custom directories) the store is built
-in-process, as before (its bundles in a temporary file).
+The search index (service/search) is built with it, into a directory beside the file
+that the header names (`<store>.search-<id>`): workers open it by memory map and share
+its pages. `make store` keeps the index the previous store named (workers forked before
+a reload may still open it) and removes older ones.
+
+Without STORE_PATH (tests, tools, a developer's custom directories) the store, its
+bundles (in a temporary file) and its index are built in-process.
 """
 
 import gc
@@ -23,15 +28,18 @@ import json
 import os
 import pickle
 import shutil
+import time
 from importlib import metadata
 from pathlib import Path
 
 from service.bundles import Bundles
 from service.config import PACKAGE_DIR, StartupError
 from service.payloads import PayloadStore, build_store
+from service.search.index import SearchIndex, build_index
 
 # Bump when the pickled classes change shape in a way the code digest would not show.
-FORMAT_VERSION = 2  # 2: the bundles' bytes follow the pickle
+# 2: the bundles' bytes follow the pickle; 3: the header names the search index.
+FORMAT_VERSION = 3
 MAGIC = b"patient-info-store"
 # The settings compiled into payloads (their headers, links and language availability).
 COMPILED_SETTINGS = (
@@ -43,6 +51,8 @@ COMPILED_SETTINGS = (
 )
 # Libraries whose output is in the payloads (names, schemas, Markdown, catalogs).
 LIBRARIES = ("babel", "marshmallow", "markdown-it-py", "polib", "Flask")
+# Libraries whose output is in the search index (its format, stems, word boundaries).
+SEARCH_LIBRARIES = ("tantivy", "PyStemmer", "regex")
 
 
 class StoreError(StartupError):
@@ -72,7 +82,9 @@ def input_digests(config: dict) -> dict[str, str]:
         digest = hashlib.sha256()
         _digest_files(digest, Path(directory), patterns)
         digests[name] = digest.hexdigest()
-    versions = ",".join(f"{name}={metadata.version(name)}" for name in LIBRARIES)
+    versions = ",".join(
+        f"{name}={metadata.version(name)}" for name in (*LIBRARIES, *SEARCH_LIBRARIES)
+    )
     digests["libraries"] = hashlib.sha256(versions.encode()).hexdigest()
     return digests
 
@@ -82,13 +94,40 @@ def compiled_settings(config: dict) -> dict[str, object]:
     return json.loads(json.dumps({name: config[name] for name in COMPILED_SETTINGS}))
 
 
-def _header(config: dict, body_sha256: str) -> dict:
+def _header(config: dict, body_sha256: str, search_index: str) -> dict:
     return {
         "format": FORMAT_VERSION,
         "inputs": input_digests(config),
         "settings": compiled_settings(config),
         "body_sha256": body_sha256,
+        "search_index": search_index,
     }
+
+
+def _search_index_path(path: Path, header: dict) -> Path:
+    """The index directory the header names, beside the store file."""
+    name = header.get("search_index")
+    if not isinstance(name, str) or not name.startswith(path.name + ".search-") or "/" in name:
+        raise StoreError(f"{path}: damaged (no search index named); run `make store`")
+    return path.with_name(name)
+
+
+def _open_search_index(path: Path, header: dict) -> SearchIndex:
+    directory = _search_index_path(path, header)
+    index = SearchIndex(directory)
+    try:
+        index.check()
+    except (ValueError, OSError):
+        raise StoreError(
+            f"{directory}: missing or damaged search index; run `make store`"
+        ) from None
+    return index
+
+
+def _remove_old_indexes(path: Path, kept: set[str]) -> None:
+    for directory in path.parent.glob(path.name + ".search-*"):
+        if directory.name not in kept:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 class _HashingWriter:
@@ -111,11 +150,15 @@ def compile_store(config: dict, path: Path) -> Bundles | None:
             _check_header(config, path, header)
             with path.open("rb") as file:
                 _check_body(path, file, start, header)
+            _open_search_index(path, header)
             return None
         except (StoreError, OSError):
             pass  # stale or damaged: rebuild
+    previous = _previous_index(path)
     store = build_store(config)
     path.parent.mkdir(parents=True, exist_ok=True)
+    search_index = f"{path.name}.search-{time.time_ns():x}"
+    build_index(store, path.with_name(search_index))
     body_path = path.with_name(path.name + ".body")
     partial = path.with_name(path.name + ".partial")
     try:
@@ -130,17 +173,33 @@ def compile_store(config: dict, path: Path) -> Bundles | None:
             assert bundle_file is not None, "a built store has its bundle file"
             bundle_file.seek(0)
             shutil.copyfileobj(bundle_file, writer, 1 << 20)
-            header = {**_header(config, writer.digest.hexdigest()), "bundles_at": bundles_at}
+            header = {
+                **_header(config, writer.digest.hexdigest(), search_index),
+                "bundles_at": bundles_at,
+            }
             line = json.dumps(header, sort_keys=True)
             body.seek(0)
             with partial.open("wb") as file:
                 file.write(MAGIC + b" " + line.encode() + b"\n")
                 shutil.copyfileobj(body, file, 1 << 20)
         os.replace(partial, path)
+    except BaseException:
+        shutil.rmtree(path.with_name(search_index), ignore_errors=True)
+        raise
     finally:
         body_path.unlink(missing_ok=True)
         partial.unlink(missing_ok=True)
+    _remove_old_indexes(path, {search_index, *previous})
     return store.bundles
+
+
+def _previous_index(path: Path) -> tuple[str, ...]:
+    """The index directory the store at `path` names now, if any."""
+    try:
+        header, _ = _read_header(path)
+        return (_search_index_path(path, header).name,)
+    except StoreError:
+        return ()
 
 
 def _read_header(path: Path) -> tuple[dict, int]:
@@ -220,6 +279,7 @@ def load_store(config: dict, path: Path) -> PayloadStore:
         if not isinstance(store, PayloadStore) or not isinstance(header.get("bundles_at"), int):
             raise StoreError(f"{path}: damaged (not a payload store); run `make store`")
         store.bundles.attach(file, start + header["bundles_at"])
+        store.search = _open_search_index(path, header)
     except OSError as error:
         file.close()
         raise StoreError(f"{path}: cannot be read: {error.strerror}") from None
@@ -233,4 +293,9 @@ def serving_store(config: dict) -> PayloadStore:
     """The store to serve: loaded from STORE_PATH when it is set, else built here."""
     if config.get("STORE_PATH"):
         return load_store(config, Path(config["STORE_PATH"]))
-    return build_store(config)
+    store = build_store(config)
+    try:
+        store.search = SearchIndex.built_in_process(store)
+    except (ValueError, OSError) as error:
+        raise StoreError(f"the search index could not be built: {error}") from None
+    return store

@@ -191,6 +191,22 @@ UNKNOWN_PARAMETER = ProblemType(
     # %(parameters)s lists parameter names, such as "code, page, lang". Keep both as they are.
     N_('This address takes no "%(parameter)s" parameter. It takes: %(parameters)s.'),
 )
+# Translators: "q" is a parameter name: keep it as it is.
+INVALID_QUERY = {
+    "missing": ProblemType(
+        "invalid-query",
+        400,
+        N_("Invalid search query"),
+        N_('Give the words to search for once, in the "q" parameter.'),
+    ),
+    "too-long": ProblemType(
+        "invalid-query",
+        400,
+        N_("Invalid search query"),
+        # Translators: %(characters)s and %(words)s are numbers.
+        N_('The "q" parameter may hold at most %(characters)s characters and %(words)s words.'),
+    ),
+}
 # Its own type, in the words of REQUEST_ERROR (already translated everywhere).
 ENCODING_NOT_ACCEPTABLE = ProblemType(
     "encoding-not-acceptable", 406, REQUEST_ERROR.title, REQUEST_ERROR.detail
@@ -215,6 +231,7 @@ PROBLEM_TYPES: tuple[ProblemType, ...] = (
     UNKNOWN_CODE_SYSTEM,
     INVALID_RESPONSE_TYPE,
     UNKNOWN_PARAMETER,
+    *INVALID_QUERY.values(),
     BAD_REQUEST,
     INVALID_HOST,
     REQUEST_ERROR,

@@ -93,6 +93,7 @@ TAGS = {
     "articles": "The articles, whole, and their list (with the code lookup and the change feed).",
     "sections": "An article's sections, one at a time.",
     "languages": "The languages served and how complete each is.",
+    "search": "Sections matching a patient's words, in the patient's language.",
     "bundles": "Every article of a language in one download, for apps that read offline.",
     "infobutton": "HL7 Infobutton (Context-Aware Knowledge Retrieval), as MedlinePlus "
     "Connect answers it.",
@@ -272,6 +273,28 @@ def _register_components(spec: APISpec, *, every_method: bool):
         },
     )
     spec.components.parameter(
+        "q",
+        "query",
+        {
+            "description": "The words to search for, in any of our languages, as a patient "
+            "types them: given once, not blank (else 400), at most 200 characters and 32 "
+            "words (else 400). Characters with a meaning elsewhere (quotes, *, ?, regular "
+            "expression signs) are only word separators here.",
+            "required": True,
+            "schema": {**string, "minLength": 1, "maxLength": 200},
+            "example": "estrías",
+        },
+    )
+    spec.components.parameter(
+        "article",
+        "query",
+        {
+            "description": "Search within this article only (its slug; no such article: 404).",
+            "schema": string,
+            "example": EXAMPLE_SLUG,
+        },
+    )
+    spec.components.parameter(
         "modified_since",
         "query",
         {
@@ -330,9 +353,10 @@ def _register_components(spec: APISpec, *, every_method: bool):
     spec.components.response(
         "InvalidParameter",
         _problem(
-            "The lang, page, code, system or modified_since parameter is empty, repeated, "
-            "malformed or out of range, or system names no system we know; or, on the "
-            "article and language lists, a parameter they do not take (a misspelt filter "
+            "The lang, page, code, system, modified_since, q or article parameter is empty, "
+            "repeated, malformed or out of range (q: invalid-query), or system names no "
+            "system we know; or, on the article and language lists and search, a parameter "
+            "they do not take (a misspelt filter "
             "is an error, never the unfiltered list). Other addresses ignore parameters "
             "they do not take; the Infobutton takes HL7's context parameters and ignores "
             "them." + _INVALID_HOST

@@ -33,6 +33,7 @@ from service.errors import (
     INVALID_HOST,
     INVALID_LANGUAGE,
     INVALID_PAGE,
+    INVALID_QUERY,
     INVALID_RESPONSE_TYPE,
     INVALID_TIMESTAMP,
     NOT_ACCEPTABLE,
@@ -94,6 +95,7 @@ CONTENT_EXAMPLES: dict[str, dict[str, ExampleRequest]] = {
         "application/json": ExampleRequest("section", _SECTION),
         "text/html": _accepting("htmlFragment", _SECTION, HTML_FRAGMENT),
     },
+    "searchArticles": {"application/json": ExampleRequest("search", "/v1/search?q=laser&lang=en")},
     "getInfobuttonFeed": {
         "application/atom+xml": ExampleRequest("atomFeed", _INFOBUTTON),
         "application/json": ExampleRequest(
@@ -131,6 +133,8 @@ PROBLEM_EXAMPLES: dict[str, tuple[ProblemExample, ...]] = {
         _problem(UNKNOWN_CODE_SYSTEM, f"{_LOOKUP}L90&system=loinc"),
         _problem(CODE_REQUIRED, "/v1/articles?system=icd10cm"),
         _problem(INVALID_LANGUAGE["malformed"], "/v1/articles?lang=es--MX"),
+        _problem(INVALID_QUERY["missing"], "/v1/search?q=", variant="missing"),
+        _problem(INVALID_QUERY["too-long"], f"/v1/search?q={'word+' * 40}", variant="too-long"),
     ),
     "InvalidInfobuttonRequest": (
         _problem(CODE_REQUIRED, "/v1/infobutton"),

@@ -13,6 +13,7 @@ import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from babel import Locale
 from flask import current_app
@@ -61,6 +62,9 @@ from service.urls import (
     with_lang,
 )
 from service.validation import serialize
+
+if TYPE_CHECKING:
+    from service.search.index import SearchIndex
 
 # Schema instances are reused: dump and validate keep no state, and creating one per
 # payload was a third of the start-up time.
@@ -149,6 +153,9 @@ def translation_provenance(tag: str, provenance: Provenance | None) -> dict | No
 
 class PayloadStore:
     """Everything the service serves, by article resource and language."""
+
+    # Its search index (service/search), attached by service.compiled_store: never pickled.
+    search: "SearchIndex | None" = None
 
     def __init__(
         self,
@@ -262,7 +269,7 @@ class PayloadStore:
 
     def __getstate__(self) -> dict:
         """What service/compiled_store.py writes: everything built, not the memos."""
-        memos = ("query_payload", "_gzip_with_requested_language", "_built_alternate")
+        memos = ("query_payload", "_gzip_with_requested_language", "_built_alternate", "search")
         return {name: value for name, value in vars(self).items() if name not in memos}
 
     def __setstate__(self, state: dict):

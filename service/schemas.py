@@ -282,6 +282,107 @@ class ArticleListSchema(LocalizedSchema):
     )
 
 
+class HighlightSchema(Schema):
+    """One matched word in a snippet: [start, end) in code points of the snippet's text."""
+
+    start = fields.Integer(required=True, validate=validate.Range(min=0))
+    end = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class SnippetSchema(Schema):
+    text = fields.String(
+        required=True,
+        metadata={
+            "description": "Up to about 160 characters of the section's text around the "
+            "matched words, with an ellipsis (…) where it was cut. Plain text, not HTML.",
+            "example": "…eliminar las estrías es exactamente lo que su nombre indica…",
+        },
+    )
+    highlights = fields.List(
+        fields.Nested(HighlightSchema),
+        required=True,
+        metadata={
+            "description": "The matched words in `text`, in order, not overlapping: each a "
+            "half-open range [start, end) of code points (Python string indices; in "
+            "JavaScript, positions in Array.from(text), not UTF-16 units), ellipses "
+            "counted. Empty when only the title, heading or also-called names matched.",
+            "example": [{"start": 11, "end": 18}],
+        },
+    )
+
+
+class SearchArticleSchema(Schema):
+    slug = fields.String(required=True, metadata={"example": "laser-treatment-for-stretch-marks"})
+    title = fields.String(required=True)
+    language = fields.String(
+        required=True,
+        metadata={
+            "description": "The language the article is given in: the response's, or "
+            "English for an article not available in it.",
+            **TAG,
+        },
+    )
+    url = fields.String(required=True, metadata={"description": "The article, in `language`."})
+
+
+class SearchSectionSchema(Schema):
+    id = fields.String(required=True, metadata={"example": "pain"})
+    heading = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "null for a section with no heading in the source."},
+    )
+    position = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class SearchHitSchema(Schema):
+    article = fields.Nested(SearchArticleSchema, required=True)
+    section = fields.Nested(SearchSectionSchema, required=True)
+    language = fields.String(
+        required=True,
+        metadata={
+            "description": "The language of the matched text (English for an article, or a "
+            "section, not translated into the response's language).",
+            **TAG,
+        },
+    )
+    direction = fields.String(required=True, validate=validate.OneOf(DIRECTIONS))
+    url = fields.String(
+        required=True,
+        metadata={
+            "description": "The section's canonical URL, in the article's language.",
+            "example": "/v1/articles/laser-treatment-for-stretch-marks/sections/pain?lang=es",
+        },
+    )
+    snippet = fields.Nested(SnippetSchema, required=True)
+
+
+class SearchPaginationSchema(Schema):
+    page = fields.Integer(required=True, validate=validate.Range(min=1))
+    per_page = fields.Integer(required=True, validate=validate.Range(min=1))
+    total_hits = fields.Integer(
+        required=True,
+        validate=validate.Range(min=0),
+        metadata={"description": "Every matching section (pages stop at 50)."},
+    )
+    total_pages = fields.Integer(required=True, validate=validate.Range(min=1, max=50))
+
+
+class SearchResultsSchema(LocalizedSchema):
+    query = fields.String(required=True, metadata={"description": "The q parameter, as given."})
+    article = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The article searched within (the article parameter), or null."},
+    )
+    hits = fields.List(
+        fields.Nested(SearchHitSchema),
+        required=True,
+        metadata={"description": "Matching sections, best first."},
+    )
+    pagination = fields.Nested(SearchPaginationSchema, required=True)
+
+
 class DatesSchema(Schema):
     """Dates the source states; null when it does not say."""
 
@@ -799,6 +900,7 @@ class BundleIndexSchema(Schema):
 # Every response schema by its OpenAPI component name.
 COMPONENTS = {
     "ArticleList": ArticleListSchema,
+    "SearchResults": SearchResultsSchema,
     "Article": ArticleSchema,
     "SectionIndex": SectionIndexSchema,
     "Section": SectionSchema,

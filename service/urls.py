@@ -7,6 +7,7 @@ API_PREFIX = "/v1"
 ARTICLE_LIST_PATH = f"{API_PREFIX}/articles"
 LANGUAGE_LIST_PATH = f"{API_PREFIX}/languages"
 BUNDLE_LIST_PATH = f"{API_PREFIX}/bundles"
+SEARCH_PATH = f"{API_PREFIX}/search"
 
 Query = tuple[tuple[str, str], ...]  # normalized query parameters, as canonical URLs spell them
 

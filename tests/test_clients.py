@@ -46,6 +46,7 @@ OPERATIONS = {
     "articles": {"listArticles", "getArticle"},
     "sections": {"listSections", "getSection"},
     "languages": {"listLanguages"},
+    "search": {"searchArticles"},
     "bundles": {"listBundles", "getBundle"},
     "infobutton": {"getInfobuttonFeed"},
     "operations": {"getHealth", "getReadiness", "getOpenApiDocument"},

@@ -12,6 +12,7 @@ from flask import Blueprint, request
 from service.api.bundles import serve_bundle, serve_bundle_index
 from service.api.change_feed import modified_selection
 from service.api.code_lookup import code_selection, read_code_query
+from service.api.search import serve_search
 from service.api.serving import (
     negotiate,
     refuse_unknown_parameters,
@@ -64,6 +65,39 @@ def list_articles():
     filters = [code_selection(request.args), modified_selection(request.args)]
     selections = [current_store().all_articles, *(each for each in filters if each is not None)]
     return serve_selection(functools.reduce(operator.and_, selections))
+
+
+@bp.get("/search")
+def search_articles():
+    """Search the articles.
+    ---
+    get:
+      operationId: searchArticles
+      summary: Search the articles
+      description: The sections whose words match `q`, best first, in the negotiated
+        language; articles not available in it are searched in English, and their hits
+        say so in `language`. Matching is per language (stems, accents and case folded
+        where the language allows, Arabic-script letter forms merged, Chinese, Japanese
+        and Korean matched by character pairs, one typo forgiven in words of five
+        letters or more, ranked below exact matches); title, heading and also-called
+        matches rank above text matches. Each hit gives its article, its section, the
+        section's canonical URL and a plain-text snippet with the matched words as
+        code-point ranges. A page holds 10 hits (50 pages at most); the Link header
+        (RFC 8288) gives the first, prev, next and last pages. A query that matches
+        nothing is a 200 with no hits. Any other query parameter is a 400
+        (unknown-parameter).
+      tags: [search]
+      parameters: [q, article, page, lang, accept_language, accept_encoding, if_none_match]
+      responses:
+        "200":
+          description: The matching sections.
+          content: {application/json: {schema: SearchResults}}
+        "304": NotModified
+        "400": InvalidParameter
+        "404": NotFound
+        "406": NotAcceptable
+    """
+    return serve_search()
 
 
 @bp.get("/articles/<slug>")

@@ -1,0 +1,160 @@
+"""A page of search results as served: hits with their snippets and highlight spans.
+
+A snippet is a window of the section's text around the most query words it can hold;
+`highlights` are the matched words in it, as [start, end) offsets in code points
+(Python string indices, JavaScript's Array.from(text) positions) into the snippet's
+own `text`, ellipses included: a client marks them up in whatever its medium is.
+"""
+
+from rapidfuzz.distance import OSA
+
+from service import schemas
+from service.encoding import Payload
+from service.errors import PAGE_NOT_FOUND, Problem
+from service.i18n import SOURCE_LANGUAGE, text_direction
+from service.search.analysis import located_terms
+from service.search.index import Hit, Query
+from service.urls import SEARCH_PATH, article_url, page_links, paged_url, section_url, with_lang
+
+HITS_PER_PAGE = 10
+# Deeper pages are not served (500 hits): nobody reads them, and each costs more.
+MAX_PAGES = 50
+SNIPPET_CHARACTERS = 160
+# A snippet starts about this far before its first match, at a word's start.
+LEAD_CHARACTERS = 30
+ELLIPSIS = "…"
+# A section with more matches than this chooses its snippet among the first ones.
+MARKS_CONSIDERED = 32
+# A snippet starts within this many characters of the first match (text past a window
+# from there is never read: most of a long section, when the words come early).
+SCAN_CHARACTERS = 2 * SNIPPET_CHARACTERS
+SEARCH_SCHEMA = schemas.SearchResultsSchema()
+
+
+def _marked(text: str, language: str, query: Query) -> list[tuple[int, int, str]]:
+    """(start, end, term) of each word of `text` that matches the query: a query term,
+    or one edit from a query word long enough for typos. Reading stops SCAN_CHARACTERS
+    after the first match: the snippet's window starts among the matches before that."""
+    wanted = query.terms.get(language) or []
+    exact = {term.text for term in wanted}
+    typos = [term.text for term in wanted if term.fuzzy]
+    marked: list[tuple[int, int, str]] = []
+    for start, end, term, _ in located_terms(text, language):
+        if marked and start > marked[0][0] + SCAN_CHARACTERS:
+            break
+        if term in exact or (
+            typos
+            and any(
+                abs(len(term) - len(typo)) <= 1 and OSA.distance(term, typo, score_cutoff=1) <= 1
+                for typo in typos
+            )
+        ):
+            marked.append((start, end, term))
+    return marked
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[dict]:
+    """Overlapping or touching spans as one (a CJK word's character pairs overlap)."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [{"start": start, "end": end} for start, end in merged]
+
+
+def _window_start(marked: list[tuple[int, int, str]]) -> int:
+    """The place of the match whose window holds the most distinct matched terms, among
+    the first MARKS_CONSIDERED within SNIPPET_CHARACTERS of the first (so every match in
+    the window chosen was read: see SCAN_CHARACTERS)."""
+    reach = SNIPPET_CHARACTERS - LEAD_CHARACTERS
+    last_start = marked[0][0] + SNIPPET_CHARACTERS
+    best, best_terms = 0, 0
+    for at, (start, _, _) in enumerate(marked[:MARKS_CONSIDERED]):
+        if start > last_start:
+            break
+        held = len({term for _, end, term in marked[at:] if end <= start + reach})
+        if held > best_terms:
+            best, best_terms = at, held
+    return marked[best][0]
+
+
+def snippet(text: str, language: str, query: Query) -> dict:
+    """About SNIPPET_CHARACTERS of `text` around its best run of matches, cut at spaces
+    where the script has them, and the matched words' spans in it."""
+    marked = _marked(text, language, query)
+    start = 0
+    if marked:
+        first = _window_start(marked)
+        start = max(0, first - LEAD_CHARACTERS)
+        if start:
+            space = text.find(" ", start, first)
+            start = space + 1 if space >= 0 else start
+    end = min(len(text), start + SNIPPET_CHARACTERS)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    prefix = ELLIPSIS if start else ""
+    shift = len(prefix) - start
+    spans = [
+        (each + shift, last + shift) for each, last, _ in marked if start <= each and last <= end
+    ]
+    return {
+        "text": prefix + text[start:end] + (ELLIPSIS if end < len(text) else ""),
+        "highlights": _merged(spans),
+    }
+
+
+def _hit(hit: Hit, query: Query) -> dict:
+    canonical = with_lang(section_url(hit.slug, hit.section), hit.served)
+    return {
+        "article": {
+            "slug": hit.slug,
+            "title": hit.title,
+            "language": hit.served,
+            "url": with_lang(article_url(hit.slug), hit.served),
+        },
+        "section": {"id": hit.section, "heading": hit.heading, "position": hit.position},
+        "language": hit.language,
+        "direction": text_direction(hit.language),
+        "url": canonical,
+        "snippet": snippet(hit.body, hit.language, query),
+    }
+
+
+def search_page(store, tag: str, text: str, slug: str | None, page: int) -> Payload:
+    """Page `page` of the sections matching `text`, for a request served in `tag`
+    (articles not available in it searched in English): built once per distinct
+    query in the store's memo."""
+    query = Query.of(text, (tag, SOURCE_LANGUAGE))
+    count, hits = (
+        store.search.search(query, tag, slug, (page - 1) * HITS_PER_PAGE, HITS_PER_PAGE)
+        if query
+        else (0, [])
+    )
+    pages = max(1, min(MAX_PAGES, -(-count // HITS_PER_PAGE)))
+    if page > pages:
+        raise Problem(PAGE_NOT_FOUND, pages=pages)
+    parameters = (("q", text), *((("article", slug),) if slug else ()))
+    url = paged_url(SEARCH_PATH, page, parameters)
+    entries = [_hit(hit, query) for hit in hits]
+    return store.localized_payload(
+        f"{url} [{tag}]",
+        with_lang(url, tag),
+        served=tag,
+        schema=SEARCH_SCHEMA,
+        data={
+            "query": text,
+            "article": slug,
+            "hits": entries,
+            "pagination": {
+                "page": page,
+                "per_page": HITS_PER_PAGE,
+                "total_hits": count,
+                "total_pages": pages,
+            },
+        },
+        languages=[tag, *(entry["language"] for entry in entries)],
+        links=page_links(SEARCH_PATH, parameters, page, pages, tag),
+    )

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import polib
+from playwright.sync_api import sync_playwright
 
 from benchmarks.servers import Server, running_server
 from service.catalog_files import catalog_files
@@ -52,6 +53,23 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+@contextlib.contextmanager
+def launched_chromium() -> Iterator:
+    """Debian's Chromium, headless, driven by Playwright."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def content_with_withdrawn_article(directory: Path) -> Path:
+    """A copy of the shipped content, plus the withdrawn article, in `directory`."""
+    shutil.copytree(SHIPPED_CONTENT, directory)
+    add_withdrawn_article(directory)
+    return directory
+
 
 # An article withdrawn on WITHDRAWN_ON, with the first article's code: it must leave the
 # lookups that would find it (tests/test_withdrawn.py, tests/test_bundles.py).

@@ -4,7 +4,6 @@ streamed from the compiled store's file under gunicorn."""
 
 import gzip
 import json
-import shutil
 
 import pytest
 
@@ -13,11 +12,10 @@ from service.compiled_store import compile_store
 from service.config import from_environment
 from service.validation import _payload_validator
 from tests.helpers import (
-    SHIPPED_CONTENT,
     SHIPPED_TRANSLATIONS,
     WITHDRAWN_ON,
     WITHDRAWN_SLUG,
-    add_withdrawn_article,
+    content_with_withdrawn_article,
     running_gunicorn,
 )
 
@@ -26,10 +24,7 @@ GZIP = {"Accept-Encoding": "gzip"}
 
 @pytest.fixture(scope="module")
 def content(tmp_path_factory):
-    content = tmp_path_factory.mktemp("bundles") / "articles"
-    shutil.copytree(SHIPPED_CONTENT, content)
-    add_withdrawn_article(content)
-    return content
+    return content_with_withdrawn_article(tmp_path_factory.mktemp("bundles") / "articles")
 
 
 @pytest.fixture(scope="module")

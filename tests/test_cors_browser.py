@@ -13,10 +13,9 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from service.config import REPOSITORY_DIR
-from tests.helpers import CHROMIUM, CHROMIUM_ARGS, make_article_copies, running_gunicorn
+from tests.helpers import CHROMIUM, launched_chromium, make_article_copies, running_gunicorn
 
 pytestmark = pytest.mark.clients
 
@@ -71,10 +70,8 @@ def api(tmp_path_factory, origins):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 def portal_report(browser, origin: str, api_url: str) -> tuple[dict, list[str]]:

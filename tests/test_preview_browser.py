@@ -10,18 +10,17 @@ import shutil
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from service.config import REPOSITORY_DIR
 from tests.helpers import (
     CHROMIUM,
-    CHROMIUM_ARGS,
     EVERY_SLUG,
     MARKUP_SLUG,
     SCRIPT,
     SHIPPED_TRANSLATIONS,
     SLUG,
     compile_catalogs,
+    launched_chromium,
     make_every_construct_catalog,
     make_preview_content,
     running_gunicorn,
@@ -81,10 +80,8 @@ def server(tmp_path_factory, preview_content):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 class Visit:

@@ -17,6 +17,7 @@ from tests.helpers import (
     WITHDRAWN_REASON,
     WITHDRAWN_SLUG,
     add_withdrawn_article,
+    content_with_withdrawn_article,
 )
 
 ARTICLE = f"/v1/articles/{WITHDRAWN_SLUG}"
@@ -25,10 +26,7 @@ GONE = "urn:patient-info:problem:article-withdrawn"
 
 @pytest.fixture(scope="module")
 def content(tmp_path_factory):
-    content = tmp_path_factory.mktemp("withdrawn") / "articles"
-    shutil.copytree(SHIPPED_CONTENT, content)
-    add_withdrawn_article(content)
-    return content
+    return content_with_withdrawn_article(tmp_path_factory.mktemp("withdrawn") / "articles")
 
 
 @pytest.fixture(scope="module")

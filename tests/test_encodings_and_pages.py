@@ -206,3 +206,6 @@ def test_a_requested_language_variant_has_its_own_etag_length_and_304(client):
             headers={"Accept-Language": tag, "If-None-Match": variant.headers["ETag"]},
         )
         assert again.status_code == 304
+        # The variant's 304 is its 200's headers less those that describe a body.
+        assert again.headers["ETag"] == variant.headers["ETag"]
+        assert not {"Content-Type", "Content-Language", "Content-Length"} & set(again.headers)

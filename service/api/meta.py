@@ -64,7 +64,7 @@ def openapi_document():
       tags: [operations]
       parameters: [accept_encoding, if_none_match]
       responses:
-        "200": {description: The document., content: {application/yaml: {schema: {type: string}}},
+        "200": {description: The document., content: {application/yaml: {schema: {}}},
                 headers: {ETag: {$ref: "#/components/headers/ETag"},
                           Cache-Control: {$ref: "#/components/headers/Cache-Control"},
                           Vary: {$ref: "#/components/headers/Vary"},

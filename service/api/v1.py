@@ -221,7 +221,11 @@ def list_bundles():
       tags: [bundles]
       parameters: [accept_encoding, if_none_match]
       responses:
-        "200": {description: The bundles., content: {application/json: {schema: BundleIndex}}}
+        "200": {description: The bundles., content: {application/json: {schema: BundleIndex}},
+                headers: {ETag: {$ref: "#/components/headers/ETag"},
+                          Cache-Control: {$ref: "#/components/headers/Cache-Control"},
+                          Vary: {$ref: "#/components/headers/Vary"},
+                          Content-Encoding: {$ref: "#/components/headers/Content-Encoding"}}}
         "304": NotModified
         "400": InvalidParameter
         "406": NotAcceptable

@@ -8,12 +8,17 @@ tolerance); FTS5 took 25 s and 234 MB, and 100-240 ms a query (its language filt
 reads every match's row), and has no typo tolerance of its own.
 
 Each document holds the terms of its article's title and "also called" names, of its
-heading and of its text, each in a field of its own weight, every term prefixed by
-the language whose analysis made it ("es:estri"): a Spanish query is analyzed as
-Spanish for Spanish text and as English for English text, and neither matches the
-other's words by chance. `serves` lists the request languages a document answers: its
+heading and of its text, each in a field of its own weight and of the language whose
+analysis made them ("body_es"): a Spanish query is analyzed as Spanish for Spanish
+text and as English for English text, and its words, exact or one edit away, are
+looked up only among the terms of the language that analyzed them (one edit never
+crosses languages). `serves` lists the request languages a document answers: its
 article's language, and for the English of an article every offered language it is
 not available in (so a Spanish query finds an English-only article, in English).
+
+Snippets need the text's terms and where they stand: both are stored with each
+section when the index is built (`words`, `starts`), so a page of hits analyzes no
+text.
 
 The index is a directory of files, opened by memory map: workers share its pages.
 tantivy's readers are opened in each process on first use (after gunicorn's fork),
@@ -25,6 +30,7 @@ import os
 import shutil
 import tempfile
 import threading
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +40,7 @@ import orjson
 import tantivy
 
 from service.i18n import SOURCE_LANGUAGE
-from service.search.analysis import Term, index_terms, terms
+from service.search.analysis import Term, index_terms, located_terms, terms
 from service.urls import ResourceKey
 
 # Field weights: a title, heading or "also called" match ranks above a text match.
@@ -46,24 +52,35 @@ STORED = ("slug", "section", "language", "served", "title", "heading", "body")
 WRITER_HEAP_BYTES = 200_000_000
 
 
-def _schema() -> tantivy.Schema:
+def field(kind: str, language: str) -> str:
+    """The field of one kind of text ("title", "heading", "body") in one language."""
+    return f"{kind}_{language.replace('-', '_')}"
+
+
+def _schema(languages) -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("serves", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("slug", stored=True, tokenizer_name="raw", index_option="basic")
-    for name in WEIGHTS:
-        builder.add_text_field(f"{name}_terms", tokenizer_name="whitespace", index_option="freq")
+    for language in languages:
+        for kind in WEIGHTS:
+            name = field(kind, language)
+            builder.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
     for name in STORED[1:]:
         builder.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_unsigned_field("position", stored=True)
+    builder.add_bytes_field("words", stored=True)
+    builder.add_bytes_field("starts", stored=True)
     return builder.build()
 
 
-SCHEMA = _schema()
-
-
-def indexed(text: str, language: str) -> str:
-    """Text as the index holds it: its terms, each prefixed by the analysis language."""
-    return " ".join(f"{language}:{term}" for term in index_terms(text, language))
+def _snippet_inputs(text: str, language: str) -> tuple[str, bytes]:
+    """`text`'s terms, space-separated (what the body field indexes), and where each
+    starts in `text` (unsigned 32-bit, native order: read back by the same machine)."""
+    found, starts = [], array("I")
+    for start, _, term, _ in located_terms(text, language):
+        found.append(term)
+        starts.append(start)
+    return " ".join(found), starts.tobytes()
 
 
 def _documents(store) -> Iterator[tantivy.Document]:
@@ -74,11 +91,12 @@ def _documents(store) -> Iterator[tantivy.Document]:
         for tag in (each for each in store.offered if each in available):
             body = orjson.loads(store.get(ResourceKey("article", slug), tag).identity.body)
             names = " ".join([body["title"], *body.get("also_called", ())])
-            title_terms = indexed(names, tag)
+            title_terms = " ".join(index_terms(names, tag))
             serves = [tag, *(missing if tag == SOURCE_LANGUAGE else ())]
             for position, section in enumerate(body["sections"], 1):
                 language, heading = section["language"], section["heading"] or ""
                 text = " ".join(section["paragraphs"])
+                words, starts = _snippet_inputs(text, language)
                 yield tantivy.Document(
                     serves=serves,
                     slug=slug,
@@ -89,9 +107,13 @@ def _documents(store) -> Iterator[tantivy.Document]:
                     title=body["title"],
                     heading=heading,
                     body=text,
-                    title_terms=title_terms,
-                    heading_terms=indexed(heading, language),
-                    body_terms=indexed(text, language),
+                    words=words.encode(),
+                    starts=starts,
+                    **{
+                        field("title", tag): title_terms,
+                        field("heading", language): " ".join(index_terms(heading, language)),
+                        field("body", language): words,
+                    },
                 )
 
 
@@ -100,7 +122,7 @@ def build_index(store, directory: Path) -> None:
     indexing thread: the same store always gives the same documents in the same order,
     so equal scores rank the same in every worker."""
     directory.mkdir(parents=True)
-    index = tantivy.Index(SCHEMA, path=str(directory))
+    index = tantivy.Index(_schema(store.offered), path=str(directory))
     writer = index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=1)
     for document in _documents(store):
         writer.add_document(document)
@@ -120,6 +142,8 @@ class Hit:
     title: str
     heading: str | None
     body: str
+    words: list[str]  # the body's terms, in order
+    starts: array  # where each of `words` starts in `body`
 
 
 @dataclass(frozen=True)
@@ -135,21 +159,23 @@ class Query:
     def __bool__(self) -> bool:
         return any(self.terms.values())
 
-    def tantivy_query(self, serves: str, slug: str | None) -> tantivy.Query:
+    def tantivy_query(
+        self, schema: tantivy.Schema, names: frozenset[str], serves: str, slug: str | None
+    ) -> tantivy.Query:
+        """Each term, exact and (if long enough) one edit away, in each kind of field of
+        the language that analyzed it (`names`: the index's fields; a language it has no
+        fields for matches nothing)."""
         clauses = []
-        seen = set()
         for language, found in self.terms.items():
-            for term in found:
-                key = f"{language}:{term.text}"
-                if key in seen:
-                    continue
-                seen.add(key)
-                for field, weight in WEIGHTS.items():
-                    name = f"{field}_terms"
-                    exact = tantivy.Query.term_query(SCHEMA, name, key)
+            for text, fuzzy in {term.text: term.fuzzy for term in found}.items():
+                for kind, weight in WEIGHTS.items():
+                    name = field(kind, language)
+                    if name not in names:
+                        continue
+                    exact = tantivy.Query.term_query(schema, name, text)
                     clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(exact, weight)))
-                    if term.fuzzy:
-                        typo = tantivy.Query.fuzzy_term_query(SCHEMA, name, key, distance=1)
+                    if fuzzy:
+                        typo = tantivy.Query.fuzzy_term_query(schema, name, text, distance=1)
                         boosted = tantivy.Query.boost_query(typo, weight * FUZZY_WEIGHT)
                         clauses.append((tantivy.Occur.Should, boosted))
         filters = [("serves", serves), *((("slug", slug),) if slug else ())]
@@ -160,10 +186,10 @@ class Query:
                     (
                         tantivy.Occur.Must,
                         tantivy.Query.const_score_query(
-                            tantivy.Query.term_query(SCHEMA, field, value), 0.0
+                            tantivy.Query.term_query(schema, name, value), 0.0
                         ),
                     )
-                    for field, value in filters
+                    for name, value in filters
                 ),
             ]
         )
@@ -202,7 +228,7 @@ class SearchIndex:
     def __init__(self, directory: Path):
         self.directory = _openable(directory)
         self._lock = threading.Lock()
-        self._opened: tuple[int, tantivy.Index] | None = None
+        self._opened: tuple[int, tantivy.Index, frozenset[str]] | None = None
 
     @classmethod
     def built_in_process(cls, store) -> "SearchIndex":
@@ -213,15 +239,19 @@ class SearchIndex:
         build_index(store, directory / "index")
         return cls(directory / "index")
 
-    def _index(self) -> tantivy.Index:
+    def _index(self) -> tuple[tantivy.Index, frozenset[str]]:
+        """This process's index, and its field names (from its meta.json: the bindings
+        do not list a schema's fields)."""
         opened = self._opened
         if opened is None or opened[0] != os.getpid():
             with self._lock:
                 opened = self._opened
                 if opened is None or opened[0] != os.getpid():
                     index = tantivy.Index.open(str(self.directory))
-                    opened = self._opened = (os.getpid(), index)
-        return opened[1]
+                    meta = orjson.loads((self.directory / "meta.json").read_bytes())
+                    names = frozenset(entry["name"] for entry in meta["schema"])
+                    opened = self._opened = (os.getpid(), index, names)
+        return opened[1], opened[2]
 
     def check(self) -> None:
         """Open the index here (a missing or damaged one raises ValueError)."""
@@ -231,15 +261,25 @@ class SearchIndex:
         self, query: Query, serves: str, slug: str | None, offset: int, limit: int
     ) -> tuple[int, list[Hit]]:
         """The number of matching sections and `limit` of them from `offset`, best first."""
-        searcher = self._index().searcher()
-        found = searcher.search(query.tantivy_query(serves, slug), limit, count=True, offset=offset)
+        index, names = self._index()
+        searcher = index.searcher()
+        tantivy_query = query.tantivy_query(index.schema, names, serves, slug)
+        found = searcher.search(tantivy_query, limit, count=True, offset=offset)
         hits = []
         for _, address in found.hits:
             document = searcher.doc(address)
             stored: dict[str, Any] = {
-                name: value[0] if (value := document.get_all(name)) else None
-                for name in (*STORED, "position")
+                name: document.get_first(name) for name in (*STORED, "position")
             }
-            hits.append(Hit(**{**stored, "heading": stored["heading"] or None}))
+            starts = array("I")
+            starts.frombytes(document.get_first("starts"))
+            words = document.get_first("words").decode()
+            hits.append(
+                Hit(
+                    **{**stored, "heading": stored["heading"] or None},
+                    words=words.split(" ") if words else [],
+                    starts=starts,
+                )
+            )
         count = found.count  # type: ignore[attr-defined]  # the stub leaves it out
         return count or 0, hits

@@ -16,9 +16,9 @@ crosses languages). `serves` lists the request languages a document answers: its
 article's language, and for the English of an article every offered language it is
 not available in (so a Spanish query finds an English-only article, in English).
 
-Snippets need the text's terms and where they stand: both are stored with each
-section when the index is built (`words`, `starts`), so a page of hits analyzes no
-text.
+What a hit shows is stored with each section in one field (`hit`, JSON), with the
+text's terms and where each starts (`starts`), so a page of hits reads two fields a
+hit and analyzes no text.
 
 The index is a directory of files, opened by memory map: workers share its pages.
 tantivy's readers are opened in each process on first use (after gunicorn's fork),
@@ -34,7 +34,6 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import orjson
 import tantivy
@@ -48,7 +47,6 @@ WEIGHTS = {"title": 4.0, "heading": 2.0, "body": 1.0}
 # A one-edit match weighs this much of its field (and an exact one matches it too, so
 # an exact match always outranks the same word mistyped).
 FUZZY_WEIGHT = 0.1
-STORED = ("slug", "section", "language", "served", "title", "heading", "body")
 WRITER_HEAP_BYTES = 200_000_000
 
 
@@ -60,27 +58,28 @@ def field(kind: str, language: str) -> str:
 def _schema(languages) -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("serves", tokenizer_name="raw", index_option="basic")
-    builder.add_text_field("slug", stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("slug", tokenizer_name="raw", index_option="basic")
     for language in languages:
         for kind in WEIGHTS:
             name = field(kind, language)
             builder.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
-    for name in STORED[1:]:
-        builder.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic")
-    builder.add_unsigned_field("position", stored=True)
-    builder.add_bytes_field("words", stored=True)
+    builder.add_bytes_field("hit", stored=True)
     builder.add_bytes_field("starts", stored=True)
     return builder.build()
 
 
-def _snippet_inputs(text: str, language: str) -> tuple[str, bytes]:
+def _snippet_inputs(text: str, language: str) -> tuple[str, str, bytes]:
     """`text`'s terms, space-separated (what the body field indexes), and where each
-    starts in `text` (unsigned 32-bit, native order: read back by the same machine)."""
+    starts in `text`: as unsigned 16-bit numbers if they fit, else 32-bit (the array's
+    type code comes first), in the machine's order (the index is read where it is
+    built: `make store` beside the server)."""
     found, starts = [], array("I")
     for start, _, term, _ in located_terms(text, language):
         found.append(term)
         starts.append(start)
-    return " ".join(found), starts.tobytes()
+    if not starts or starts[-1] <= 0xFFFF:
+        starts = array("H", starts)
+    return " ".join(found), starts.typecode, starts.tobytes()
 
 
 def _documents(store) -> Iterator[tantivy.Document]:
@@ -96,18 +95,23 @@ def _documents(store) -> Iterator[tantivy.Document]:
             for position, section in enumerate(body["sections"], 1):
                 language, heading = section["language"], section["heading"] or ""
                 text = " ".join(section["paragraphs"])
-                words, starts = _snippet_inputs(text, language)
+                words, typecode, starts = _snippet_inputs(text, language)
+                shown = [
+                    slug,
+                    section["id"],
+                    position,
+                    language,
+                    tag,
+                    body["title"],
+                    section["heading"],
+                    text,
+                    words,
+                    typecode,
+                ]
                 yield tantivy.Document(
                     serves=serves,
                     slug=slug,
-                    section=section["id"],
-                    position=position,
-                    language=language,
-                    served=tag,
-                    title=body["title"],
-                    heading=heading,
-                    body=text,
-                    words=words.encode(),
+                    hit=orjson.dumps(shown),
                     starts=starts,
                     **{
                         field("title", tag): title_terms,
@@ -154,7 +158,14 @@ class Query:
 
     @classmethod
     def of(cls, text: str, languages: tuple[str, ...]) -> "Query":
-        return cls({language: terms(text, language) for language in dict.fromkeys(languages)})
+        """`text` analyzed in each of `languages`: typos are forgiven in the first (the
+        request's); in the others (English, for articles not available in it) words
+        match as typed (each fuzzy lookup costs a tenth of a query: measured)."""
+        first, *others = dict.fromkeys(languages)
+        found = {first: terms(text, first)}
+        for language in others:
+            found[language] = [term._replace(fuzzy=False) for term in terms(text, language)]
+        return cls(found)
 
     def __bool__(self) -> bool:
         return any(self.terms.values())
@@ -268,18 +279,9 @@ class SearchIndex:
         hits = []
         for _, address in found.hits:
             document = searcher.doc(address)
-            stored: dict[str, Any] = {
-                name: document.get_first(name) for name in (*STORED, "position")
-            }
-            starts = array("I")
+            *shown, words, typecode = orjson.loads(document.get_first("hit"))
+            starts = array(typecode)
             starts.frombytes(document.get_first("starts"))
-            words = document.get_first("words").decode()
-            hits.append(
-                Hit(
-                    **{**stored, "heading": stored["heading"] or None},
-                    words=words.split(" ") if words else [],
-                    starts=starts,
-                )
-            )
+            hits.append(Hit(*shown, words=words.split(" ") if words else [], starts=starts))
         count = found.count  # type: ignore[attr-defined]  # the stub leaves it out
         return count or 0, hits

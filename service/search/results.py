@@ -37,40 +37,42 @@ SCAN_CHARACTERS = 2 * SNIPPET_CHARACTERS
 SEARCH_SCHEMA = schemas.SearchResultsSchema()
 
 
-def _matching(hit: Hit, query: Query) -> set[str]:
-    """The terms of the hit's text that match the query: a query term, or one edit from
-    a query word long enough for typos (as the engine's fuzzy terms match)."""
-    wanted = query.terms.get(hit.language)
-    if not wanted or not hit.words:
-        return set()
-    present = set(hit.words)
-    matching = present.intersection(term.text for term in wanted)
-    for term in wanted:
-        if term.fuzzy:
-            found = process.extract(
-                term.text, present, scorer=OSA.distance, score_cutoff=1, limit=None
-            )
-            matching.update(word for word, _, _ in found)
+def _matching(hits: list[Hit], query: Query) -> dict[str, frozenset[str]]:
+    """By language, the terms of the hits' texts that match the query: a query term, or
+    one edit from a query word long enough for typos (as the engine's fuzzy terms
+    match). Once a page: the typo candidates are the page's words."""
+    present: dict[str, set[str]] = {}
+    for hit in hits:
+        present.setdefault(hit.language, set()).update(hit.words)
+    matching = {}
+    for language, words in present.items():
+        wanted = query.terms.get(language) or []
+        found = words.intersection(term.text for term in wanted)
+        for term in wanted:
+            if term.fuzzy:
+                typos = process.extract(
+                    term.text, words, scorer=OSA.distance, score_cutoff=1, limit=None
+                )
+                found.update(word for word, _, _ in typos)
+        matching[language] = frozenset(found)
     return matching
 
 
-def _marked(hit: Hit, query: Query) -> list[tuple[int, int, str]]:
-    """(start, end, term) of each word of the hit's text that matches the query, from
-    the places the index stored. Reading stops SCAN_CHARACTERS after the first match:
-    the snippet's window starts among the matches before that."""
-    matching = _matching(hit, query)
-    marked: list[tuple[int, int, str]] = []
+def _marked(hit: Hit, matching: frozenset[str]) -> list[tuple[int, int, str]]:
+    """(start, end, term) of each word of the hit's text among `matching`, from the
+    places the index stored. Reading stops SCAN_CHARACTERS after the first match: the
+    snippet's window starts among the matches before that."""
     if not matching:
-        return marked
-    text, starts = hit.body, hit.starts
-    for at, term in enumerate(hit.words):
-        if term in matching:
-            start = starts[at]
-            if marked and start > marked[0][0] + SCAN_CHARACTERS:
-                break
-            word = WORD.match(text, start)
-            # A CJK run's term is one of its character pairs.
-            marked.append((start, start + len(term) if word[1] else word.end(), term))
+        return []
+    text, starts, words = hit.body, hit.starts, hit.words
+    marked: list[tuple[int, int, str]] = []
+    for at in [at for at, term in enumerate(words) if term in matching]:
+        start = starts[at]
+        if marked and start > marked[0][0] + SCAN_CHARACTERS:
+            break
+        word = WORD.match(text, start)
+        # A CJK run's term is one of its character pairs.
+        marked.append((start, start + len(words[at]) if word[1] else word.end(), words[at]))
     return marked
 
 
@@ -101,11 +103,11 @@ def _window_start(marked: list[tuple[int, int, str]]) -> int:
     return marked[best][0]
 
 
-def snippet(hit: Hit, query: Query) -> dict:
-    """About SNIPPET_CHARACTERS of the hit's text around its best run of matches, cut at
-    spaces where the script has them, and the matched words' spans in it."""
+def snippet(hit: Hit, matching: frozenset[str]) -> dict:
+    """About SNIPPET_CHARACTERS of the hit's text around its best run of `matching`
+    words, cut at spaces where the script has them, and the matched words' spans in it."""
     text = hit.body
-    marked = _marked(hit, query)
+    marked = _marked(hit, matching)
     start = 0
     if marked:
         first = _window_start(marked)
@@ -128,7 +130,7 @@ def snippet(hit: Hit, query: Query) -> dict:
     }
 
 
-def _hit(hit: Hit, query: Query) -> dict:
+def _hit(hit: Hit, matching: frozenset[str]) -> dict:
     canonical = with_lang(section_url(hit.slug, hit.section), hit.served)
     return {
         "article": {
@@ -141,7 +143,7 @@ def _hit(hit: Hit, query: Query) -> dict:
         "language": hit.language,
         "direction": text_direction(hit.language),
         "url": canonical,
-        "snippet": snippet(hit, query),
+        "snippet": snippet(hit, matching),
     }
 
 
@@ -160,7 +162,8 @@ def search_page(store, tag: str, text: str, slug: str | None, page: int) -> Payl
         raise Problem(PAGE_NOT_FOUND, pages=pages)
     parameters = (("q", text), *((("article", slug),) if slug else ()))
     url = paged_url(SEARCH_PATH, page, parameters)
-    entries = [_hit(hit, query) for hit in hits]
+    matching = _matching(hits, query)
+    entries = [_hit(hit, matching[hit.language]) for hit in hits]
     return store.localized_payload(
         f"{url} [{tag}]",
         with_lang(url, tag),

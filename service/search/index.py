@@ -34,6 +34,7 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import orjson
 import tantivy
@@ -279,9 +280,25 @@ class SearchIndex:
         hits = []
         for _, address in found.hits:
             document = searcher.doc(address)
-            *shown, words, typecode = orjson.loads(document.get_first("hit"))
+            shown: list[Any] = orjson.loads(document.get_first("hit") or b"")
+            article, section, position, language, served, title, heading, body, words, typecode = (
+                shown
+            )
             starts = array(typecode)
-            starts.frombytes(document.get_first("starts"))
-            hits.append(Hit(*shown, words=words.split(" ") if words else [], starts=starts))
+            starts.frombytes(document.get_first("starts") or b"")
+            hits.append(
+                Hit(
+                    article,
+                    section,
+                    position,
+                    language,
+                    served,
+                    title,
+                    heading,
+                    body,
+                    words.split(" ") if words else [],
+                    starts,
+                )
+            )
         count = found.count  # type: ignore[attr-defined]  # the stub leaves it out
         return count or 0, hits

@@ -104,7 +104,7 @@ def _documents(store) -> Iterator[tantivy.Document]:
                     language,
                     tag,
                     body["title"],
-                    section["heading"],
+                    heading or None,
                     text,
                     words,
                     typecode,

@@ -11,6 +11,8 @@ a dump and validation per page (tests/test_search.py checks that pages are what 
 schema and its JSON Schema give).
 """
 
+from itertools import compress
+
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -41,19 +43,16 @@ def _matching(hits: list[Hit], query: Query) -> dict[str, frozenset[str]]:
     """By language, the terms of the hits' texts that match the query: a query term, or
     one edit from a query word long enough for typos (as the engine's fuzzy terms
     match). Once a page: the typo candidates are the page's words."""
-    present: dict[str, set[str]] = {}
-    for hit in hits:
-        present.setdefault(hit.language, set()).update(hit.words)
     matching = {}
-    for language, words in present.items():
+    for language in {hit.language for hit in hits}:
         wanted = query.terms.get(language) or []
-        found = words.intersection(term.text for term in wanted)
-        for term in wanted:
-            if term.fuzzy:
-                typos = process.extract(
-                    term.text, words, scorer=OSA.distance, score_cutoff=1, limit=None
-                )
-                found.update(word for word, _, _ in typos)
+        found = {term.text for term in wanted}
+        typos = [term.text for term in wanted if term.fuzzy]
+        if typos:
+            words = set().union(*(hit.words for hit in hits if hit.language == language))
+            for typo in typos:
+                near = process.extract(typo, words, scorer=OSA.distance, score_cutoff=1, limit=None)
+                found.update(word for word, _, _ in near)
         matching[language] = frozenset(found)
     return matching
 
@@ -66,7 +65,7 @@ def _marked(hit: Hit, matching: frozenset[str]) -> list[tuple[int, int, str]]:
         return []
     text, starts, words = hit.body, hit.starts, hit.words
     marked: list[tuple[int, int, str]] = []
-    for at in [at for at, term in enumerate(words) if term in matching]:
+    for at in compress(range(len(words)), map(matching.__contains__, words)):
         start = starts[at]
         if marked and start > marked[0][0] + SCAN_CHARACTERS:
             break

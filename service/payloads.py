@@ -61,7 +61,7 @@ from service.urls import (
     section_url,
     with_lang,
 )
-from service.validation import serialize
+from service.validation import serialize, written
 
 if TYPE_CHECKING:
     from service.search.index import SearchIndex
@@ -358,17 +358,30 @@ class PayloadStore:
     # Building
 
     def localized_payload(
-        self, where, canonical, *, served, schema, data, languages, links=(), vary=LANGUAGE_VARY
+        self,
+        where,
+        canonical,
+        *,
+        served,
+        schema,
+        data,
+        languages,
+        links=(),
+        vary=LANGUAGE_VARY,
+        checked=True,
     ) -> Payload:
         """Serialize one representation in `served`; `canonical` is its URL in that
         language (None when no single URL gives the same body).
 
         The body's `language` is the first of `languages` (a section served in English
-        inside a Spanish request says "en"); Content-Language lists them all.
+        inside a Spanish request says "en"); Content-Language lists them all. Unless
+        `checked` is false (`data` is already as the schema dumps it: a per-request
+        page whose builder's tests check that), it is dumped through `schema` and
+        validated.
         """
         body_language = languages[0] if languages else served
         data = {"language": body_language, "direction": text_direction(body_language), **data}
-        body = serialize(schema, data, where)
+        body = serialize(schema, data, where) if checked else written(data)
         present = ", ".join(dict.fromkeys(languages or [served]))
         location = (("Content-Location", canonical),) if canonical else ()
         extra = (shared("Content-Language", present), *location, *links)

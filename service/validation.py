@@ -60,7 +60,10 @@ def serialize(schema: Schema, data: dict, where: str) -> bytes:
     the schema left unformatted, as json.dumps would. Its result is copied: the bytes
     it returns keep their whole write buffer allocated (about 6 KB for a 2 KB body,
     measured: 480 MB instead of 115 MB for 60,000 bodies)."""
-    written = orjson.dumps(
-        validated_dump(schema, data, where), option=orjson.OPT_PASSTHROUGH_DATETIME
-    )
-    return memoryview(written).tobytes()
+    return written(validated_dump(schema, data, where))
+
+
+def written(dumped: dict) -> bytes:
+    """Data already as its schema dumps it, as `serialize` writes it (unchecked: for a
+    builder whose tests check its output against the schema)."""
+    return memoryview(orjson.dumps(dumped, option=orjson.OPT_PASSTHROUGH_DATETIME)).tobytes()

@@ -23,6 +23,8 @@ from service.config import REPOSITORY_DIR
 from service.content.loader import parse_article_file
 from service.content.model import Article
 from service.search.index import Query
+from service.search.results import SEARCH_SCHEMA
+from service.validation import validated_dump
 from tests.helpers import SLUG, compile_catalogs, running_gunicorn, wait_for
 
 CORPUS = REPOSITORY_DIR / "tests" / "data" / "search"
@@ -179,6 +181,39 @@ def test_a_language_finds_its_own_text_not_the_english(search):
     hit = search("sunscreen", "es")["hits"][0]
     assert (hit["article"]["language"], hit["language"]) == ("en", "en")
     assert hit["url"] == "/v1/articles/sunburn/sections/overview?lang=en"
+
+
+def test_one_edit_never_crosses_languages(search):
+    # "embarazing" stems in English to "embaraz", the Spanish stem of the Spanish text's
+    # "embarazo": one edit apart only when terms carried their language as a prefix
+    # ("en:embaraz", "es:embaraz"). The English analysis is for English text only.
+    assert search("embarazing", "es")["hits"] == []
+    # Its Spanish stem, one edit away, is found as a typo in Spanish.
+    assert search("embarazoo", "es")["hits"][0]["article"]["slug"] == "stretch-marks"
+
+
+@pytest.mark.parametrize("q", ["laser", "láser", "LÁSER"])
+def test_stopwords_are_dropped_so_a_stem_does_not_match_them(search, q):
+    # Spanish "láser" stems to "las", the article "las", which the text has five times.
+    hits = search(q, "es")["hits"]
+    assert [hit["section"]["id"] for hit in hits] == ["treatment"]
+    assert highlighted(hits[0]) == ["láser"]
+
+
+def test_a_query_of_stopwords_only_finds_nothing(search):
+    body = search("las de el", "es")
+    assert body["hits"] == []
+    assert body["pagination"]["total_hits"] == 0
+    assert search("the", "en")["hits"] == []
+
+
+def test_pages_are_as_the_schema_dumps_and_validates_them(search):
+    """Pages are written without a marshmallow dump or JSON Schema check per request:
+    what they hold is what both would give."""
+    for lang, q, *_ in [*QUERIES, ("en", "hats", None, None), ("es", "estria", None, None)]:
+        body = search(q, lang)
+        assert validated_dump(SEARCH_SCHEMA, body, q) == body
+        assert list(validated_dump(SEARCH_SCHEMA, body, q)) == list(body)
 
 
 @pytest.mark.skipif(not ALSO_CALLED, reason="articles have no also_called before the synonyms work")

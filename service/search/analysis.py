@@ -17,6 +17,9 @@ table below, as Lucene's Arabic and Persian normalizers keep it).
 - Chinese, Japanese and Korean runs become overlapping character pairs (bigrams), so a
   query without spaces matches any text holding the same characters in that order; a
   lone character stays a word.
+- Stopwords are dropped, in text and queries alike, where Snowball has a list for the
+  language (its lists as tantivy ships them): Spanish "láser" stems to "las", which
+  must not match every article "las". A query of stopwords only finds nothing.
 """
 
 import functools
@@ -28,6 +31,7 @@ from typing import NamedTuple
 
 import regex  # type: ignore[import-untyped]
 import Stemmer  # type: ignore[import-not-found]
+import tantivy
 
 # A run of Han, kana or Hangul (ー, the prolonged sound mark, belongs to kana words).
 CJK_CLASS = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\N{KATAKANA-HIRAGANA PROLONGED SOUND MARK}"
@@ -121,22 +125,25 @@ class Analysis:
 
     fold: object  # Callable[[str], str]
     stemmer: str | None = None
+    # Snowball's stopword list for the language, by tantivy's name for it (tantivy ships
+    # Snowball's lists for these; the other Snowball languages have none there).
+    stopwords: str | None = None
 
 
 LATIN = Analysis(fold_latin)
 # Every served language; one not listed (a new catalog) gets DEFAULT until added here.
 ANALYSES: dict[str, Analysis] = {
-    "en": Analysis(fold_latin, "english"),
-    "es": Analysis(fold_latin, "spanish"),
-    "fr": Analysis(fold_latin, "french"),
-    "de": Analysis(fold_latin, "german"),
-    "it": Analysis(fold_latin, "italian"),
-    "pt-BR": Analysis(fold_latin, "portuguese"),
+    "en": Analysis(fold_latin, "english", "english"),
+    "es": Analysis(fold_latin, "spanish", "spanish"),
+    "fr": Analysis(fold_latin, "french", "french"),
+    "de": Analysis(fold_latin, "german", "german"),
+    "it": Analysis(fold_latin, "italian", "italian"),
+    "pt-BR": Analysis(fold_latin, "portuguese", "portuguese"),
     "pl": Analysis(fold_latin, "polish"),
     "fil": LATIN,
     "ht": LATIN,
     "vi": LATIN,
-    "ru": Analysis(fold_cyrillic, "russian"),
+    "ru": Analysis(fold_cyrillic, "russian", "russian"),
     "uk": Analysis(fold_cyrillic),
     "ar": Analysis(fold_arabic, "arabic"),
     "fa": Analysis(fold_persian, "persian"),
@@ -177,6 +184,19 @@ def analysis_of(language: str) -> Analysis:
     return ANALYSES.get(language, DEFAULT)
 
 
+@functools.cache
+def _stopword_filter(name: str) -> tantivy.TextAnalyzer:
+    """An analyzer that keeps a lower-case word unless Snowball lists it as a stopword."""
+    builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
+    return builder.filter(tantivy.Filter.stopword(name)).build()
+
+
+def is_stopword(word: str, language: str) -> bool:
+    """Whether `word`, as written (the lists spell accents: "qué", "está"), is a stopword."""
+    name = analysis_of(language).stopwords
+    return bool(name) and not _stopword_filter(name).analyze(word.casefold())
+
+
 # Words repeat (Zipf): analyzing each (language, word) once made indexing 1,000 articles
 # in 21 languages 30 times faster. Bounded: queries bring words of their own.
 ANALYZED_WORDS_CACHED = 1 << 17
@@ -184,9 +204,11 @@ ANALYZED_WORDS_CACHED = 1 << 17
 
 @functools.lru_cache(maxsize=ANALYZED_WORDS_CACHED)
 def _analyzed(word: str, language: str) -> tuple[str, bool]:
-    """A (non-CJK) word's term, and whether it may match with one edit: the word has
-    FUZZY_MINIMUM_LETTERS letters or more, and its stem at least one fewer (Spanish
-    láser stems to "las": one edit from it would match most articles' "pas", "mas"...)."""
+    """A (non-CJK) word's term ("" for a stopword), and whether it may match with one
+    edit: the word has FUZZY_MINIMUM_LETTERS letters or more, and its stem at least one
+    fewer (Spanish láser stems to "las": one edit from it would match "pas", "mas"...)."""
+    if is_stopword(word, language):
+        return "", False
     analysis = analysis_of(language)
     folded = analysis.fold(word)  # type: ignore[operator]
     term = _stemmer(analysis.stemmer).stemWord(folded) if folded and analysis.stemmer else folded

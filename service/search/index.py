@@ -8,12 +8,17 @@ tolerance); FTS5 took 25 s and 234 MB, and 100-240 ms a query (its language filt
 reads every match's row), and has no typo tolerance of its own.
 
 Each document holds the terms of its article's title and "also called" names, of its
-heading and of its text, each in a field of its own weight, every term prefixed by
-the language whose analysis made it ("es:estri"): a Spanish query is analyzed as
-Spanish for Spanish text and as English for English text, and neither matches the
-other's words by chance. `serves` lists the request languages a document answers: its
+heading and of its text, each in a field of its own weight and of the language whose
+analysis made them ("body_es"): a Spanish query is analyzed as Spanish for Spanish
+text and as English for English text, and its words, exact or one edit away, are
+looked up only among the terms of the language that analyzed them (one edit never
+crosses languages). `serves` lists the request languages a document answers: its
 article's language, and for the English of an article every offered language it is
 not available in (so a Spanish query finds an English-only article, in English).
+
+What a hit shows is stored with each section in one field (`hit`, JSON), with the
+text's terms and where each starts (`starts`), so a page of hits reads two fields a
+hit and analyzes no text.
 
 The index is a directory of files, opened by memory map: workers share its pages.
 tantivy's readers are opened in each process on first use (after gunicorn's fork),
@@ -25,6 +30,7 @@ import os
 import shutil
 import tempfile
 import threading
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +40,7 @@ import orjson
 import tantivy
 
 from service.i18n import SOURCE_LANGUAGE
-from service.search.analysis import Term, index_terms, terms
+from service.search.analysis import Term, index_terms, located_terms, terms
 from service.urls import ResourceKey
 
 # Field weights: a title, heading or "also called" match ranks above a text match.
@@ -42,28 +48,39 @@ WEIGHTS = {"title": 4.0, "heading": 2.0, "body": 1.0}
 # A one-edit match weighs this much of its field (and an exact one matches it too, so
 # an exact match always outranks the same word mistyped).
 FUZZY_WEIGHT = 0.1
-STORED = ("slug", "section", "language", "served", "title", "heading", "body")
 WRITER_HEAP_BYTES = 200_000_000
 
 
-def _schema() -> tantivy.Schema:
+def field(kind: str, language: str) -> str:
+    """The field of one kind of text ("title", "heading", "body") in one language."""
+    return f"{kind}_{language.replace('-', '_')}"
+
+
+def _schema(languages) -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("serves", tokenizer_name="raw", index_option="basic")
-    builder.add_text_field("slug", stored=True, tokenizer_name="raw", index_option="basic")
-    for name in WEIGHTS:
-        builder.add_text_field(f"{name}_terms", tokenizer_name="whitespace", index_option="freq")
-    for name in STORED[1:]:
-        builder.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic")
-    builder.add_unsigned_field("position", stored=True)
+    builder.add_text_field("slug", tokenizer_name="raw", index_option="basic")
+    for language in languages:
+        for kind in WEIGHTS:
+            name = field(kind, language)
+            builder.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
+    builder.add_bytes_field("hit", stored=True)
+    builder.add_bytes_field("starts", stored=True)
     return builder.build()
 
 
-SCHEMA = _schema()
-
-
-def indexed(text: str, language: str) -> str:
-    """Text as the index holds it: its terms, each prefixed by the analysis language."""
-    return " ".join(f"{language}:{term}" for term in index_terms(text, language))
+def _snippet_inputs(text: str, language: str) -> tuple[str, str, bytes]:
+    """`text`'s terms, space-separated (what the body field indexes), and where each
+    starts in `text`: as unsigned 16-bit numbers if they fit, else 32-bit (the array's
+    type code comes first), in the machine's order (the index is read where it is
+    built: `make store` beside the server)."""
+    found, starts = [], array("I")
+    for start, _, term, _ in located_terms(text, language):
+        found.append(term)
+        starts.append(start)
+    if not starts or starts[-1] <= 0xFFFF:
+        starts = array("H", starts)
+    return " ".join(found), starts.typecode, starts.tobytes()
 
 
 def _documents(store) -> Iterator[tantivy.Document]:
@@ -74,24 +91,34 @@ def _documents(store) -> Iterator[tantivy.Document]:
         for tag in (each for each in store.offered if each in available):
             body = orjson.loads(store.get(ResourceKey("article", slug), tag).identity.body)
             names = " ".join([body["title"], *body.get("also_called", ())])
-            title_terms = indexed(names, tag)
+            title_terms = " ".join(index_terms(names, tag))
             serves = [tag, *(missing if tag == SOURCE_LANGUAGE else ())]
             for position, section in enumerate(body["sections"], 1):
                 language, heading = section["language"], section["heading"] or ""
                 text = " ".join(section["paragraphs"])
+                words, typecode, starts = _snippet_inputs(text, language)
+                shown = [
+                    slug,
+                    section["id"],
+                    position,
+                    language,
+                    tag,
+                    body["title"],
+                    heading or None,
+                    text,
+                    words,
+                    typecode,
+                ]
                 yield tantivy.Document(
                     serves=serves,
                     slug=slug,
-                    section=section["id"],
-                    position=position,
-                    language=language,
-                    served=tag,
-                    title=body["title"],
-                    heading=heading,
-                    body=text,
-                    title_terms=title_terms,
-                    heading_terms=indexed(heading, language),
-                    body_terms=indexed(text, language),
+                    hit=orjson.dumps(shown),
+                    starts=starts,
+                    **{
+                        field("title", tag): title_terms,
+                        field("heading", language): " ".join(index_terms(heading, language)),
+                        field("body", language): words,
+                    },
                 )
 
 
@@ -100,7 +127,7 @@ def build_index(store, directory: Path) -> None:
     indexing thread: the same store always gives the same documents in the same order,
     so equal scores rank the same in every worker."""
     directory.mkdir(parents=True)
-    index = tantivy.Index(SCHEMA, path=str(directory))
+    index = tantivy.Index(_schema(store.offered), path=str(directory))
     writer = index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=1)
     for document in _documents(store):
         writer.add_document(document)
@@ -120,6 +147,8 @@ class Hit:
     title: str
     heading: str | None
     body: str
+    words: list[str]  # the body's terms, in order
+    starts: array  # where each of `words` starts in `body`
 
 
 @dataclass(frozen=True)
@@ -130,26 +159,35 @@ class Query:
 
     @classmethod
     def of(cls, text: str, languages: tuple[str, ...]) -> "Query":
-        return cls({language: terms(text, language) for language in dict.fromkeys(languages)})
+        """`text` analyzed in each of `languages`: typos are forgiven in the first (the
+        request's); in the others (English, for articles not available in it) words
+        match as typed (each fuzzy lookup costs a tenth of a query: measured)."""
+        first, *others = dict.fromkeys(languages)
+        found = {first: terms(text, first)}
+        for language in others:
+            found[language] = [term._replace(fuzzy=False) for term in terms(text, language)]
+        return cls(found)
 
     def __bool__(self) -> bool:
         return any(self.terms.values())
 
-    def tantivy_query(self, serves: str, slug: str | None) -> tantivy.Query:
+    def tantivy_query(
+        self, schema: tantivy.Schema, names: frozenset[str], serves: str, slug: str | None
+    ) -> tantivy.Query:
+        """Each term, exact and (if long enough) one edit away, in each kind of field of
+        the language that analyzed it (`names`: the index's fields; a language it has no
+        fields for matches nothing)."""
         clauses = []
-        seen = set()
         for language, found in self.terms.items():
-            for term in found:
-                key = f"{language}:{term.text}"
-                if key in seen:
-                    continue
-                seen.add(key)
-                for field, weight in WEIGHTS.items():
-                    name = f"{field}_terms"
-                    exact = tantivy.Query.term_query(SCHEMA, name, key)
+            for text, fuzzy in {term.text: term.fuzzy for term in found}.items():
+                for kind, weight in WEIGHTS.items():
+                    name = field(kind, language)
+                    if name not in names:
+                        continue
+                    exact = tantivy.Query.term_query(schema, name, text)
                     clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(exact, weight)))
-                    if term.fuzzy:
-                        typo = tantivy.Query.fuzzy_term_query(SCHEMA, name, key, distance=1)
+                    if fuzzy:
+                        typo = tantivy.Query.fuzzy_term_query(schema, name, text, distance=1)
                         boosted = tantivy.Query.boost_query(typo, weight * FUZZY_WEIGHT)
                         clauses.append((tantivy.Occur.Should, boosted))
         filters = [("serves", serves), *((("slug", slug),) if slug else ())]
@@ -160,10 +198,10 @@ class Query:
                     (
                         tantivy.Occur.Must,
                         tantivy.Query.const_score_query(
-                            tantivy.Query.term_query(SCHEMA, field, value), 0.0
+                            tantivy.Query.term_query(schema, name, value), 0.0
                         ),
                     )
-                    for field, value in filters
+                    for name, value in filters
                 ),
             ]
         )
@@ -202,7 +240,7 @@ class SearchIndex:
     def __init__(self, directory: Path):
         self.directory = _openable(directory)
         self._lock = threading.Lock()
-        self._opened: tuple[int, tantivy.Index] | None = None
+        self._opened: tuple[int, tantivy.Index, frozenset[str]] | None = None
 
     @classmethod
     def built_in_process(cls, store) -> "SearchIndex":
@@ -213,15 +251,19 @@ class SearchIndex:
         build_index(store, directory / "index")
         return cls(directory / "index")
 
-    def _index(self) -> tantivy.Index:
+    def _index(self) -> tuple[tantivy.Index, frozenset[str]]:
+        """This process's index, and its field names (from its meta.json: the bindings
+        do not list a schema's fields)."""
         opened = self._opened
         if opened is None or opened[0] != os.getpid():
             with self._lock:
                 opened = self._opened
                 if opened is None or opened[0] != os.getpid():
                     index = tantivy.Index.open(str(self.directory))
-                    opened = self._opened = (os.getpid(), index)
-        return opened[1]
+                    meta = orjson.loads((self.directory / "meta.json").read_bytes())
+                    names = frozenset(entry["name"] for entry in meta["schema"])
+                    opened = self._opened = (os.getpid(), index, names)
+        return opened[1], opened[2]
 
     def check(self) -> None:
         """Open the index here (a missing or damaged one raises ValueError)."""
@@ -231,15 +273,32 @@ class SearchIndex:
         self, query: Query, serves: str, slug: str | None, offset: int, limit: int
     ) -> tuple[int, list[Hit]]:
         """The number of matching sections and `limit` of them from `offset`, best first."""
-        searcher = self._index().searcher()
-        found = searcher.search(query.tantivy_query(serves, slug), limit, count=True, offset=offset)
+        index, names = self._index()
+        searcher = index.searcher()
+        tantivy_query = query.tantivy_query(index.schema, names, serves, slug)
+        found = searcher.search(tantivy_query, limit, count=True, offset=offset)
         hits = []
         for _, address in found.hits:
             document = searcher.doc(address)
-            stored: dict[str, Any] = {
-                name: value[0] if (value := document.get_all(name)) else None
-                for name in (*STORED, "position")
-            }
-            hits.append(Hit(**{**stored, "heading": stored["heading"] or None}))
+            shown: list[Any] = orjson.loads(document.get_first("hit") or b"")
+            article, section, position, language, served, title, heading, body, words, typecode = (
+                shown
+            )
+            starts = array(typecode)
+            starts.frombytes(document.get_first("starts") or b"")
+            hits.append(
+                Hit(
+                    article,
+                    section,
+                    position,
+                    language,
+                    served,
+                    title,
+                    heading,
+                    body,
+                    words.split(" ") if words else [],
+                    starts,
+                )
+            )
         count = found.count  # type: ignore[attr-defined]  # the stub leaves it out
         return count or 0, hits

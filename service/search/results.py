@@ -4,15 +4,23 @@ A snippet is a window of the section's text around the most query words it can h
 `highlights` are the matched words in it, as [start, end) offsets in code points
 (Python string indices, JavaScript's Array.from(text) positions) into the snippet's
 own `text`, ellipses included: a client marks them up in whatever its medium is.
+
+Pages are built per query, on the hot path: the words and their places come from the
+index (no text is analyzed), and the page is written as the schema dumps it, without
+a dump and validation per page (tests/test_search.py checks that pages are what the
+schema and its JSON Schema give).
 """
 
+from itertools import compress
+
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from service import schemas
 from service.encoding import Payload
 from service.errors import PAGE_NOT_FOUND, Problem
 from service.i18n import SOURCE_LANGUAGE, text_direction
-from service.search.analysis import located_terms
+from service.search.analysis import WORD
 from service.search.index import Hit, Query
 from service.urls import SEARCH_PATH, article_url, page_links, paged_url, section_url, with_lang
 
@@ -31,25 +39,39 @@ SCAN_CHARACTERS = 2 * SNIPPET_CHARACTERS
 SEARCH_SCHEMA = schemas.SearchResultsSchema()
 
 
-def _marked(text: str, language: str, query: Query) -> list[tuple[int, int, str]]:
-    """(start, end, term) of each word of `text` that matches the query: a query term,
-    or one edit from a query word long enough for typos. Reading stops SCAN_CHARACTERS
-    after the first match: the snippet's window starts among the matches before that."""
-    wanted = query.terms.get(language) or []
-    exact = {term.text for term in wanted}
-    typos = [term.text for term in wanted if term.fuzzy]
+def _matching(hits: list[Hit], query: Query) -> dict[str, frozenset[str]]:
+    """By language, the terms of the hits' texts that match the query: a query term, or
+    one edit from a query word long enough for typos (as the engine's fuzzy terms
+    match). Once a page: the typo candidates are the page's words."""
+    matching = {}
+    for language in {hit.language for hit in hits}:
+        wanted = query.terms.get(language) or []
+        found = {term.text for term in wanted}
+        typos = [term.text for term in wanted if term.fuzzy]
+        if typos:
+            words = set().union(*(hit.words for hit in hits if hit.language == language))
+            for typo in typos:
+                near = process.extract(typo, words, scorer=OSA.distance, score_cutoff=1, limit=None)
+                found.update(word for word, _, _ in near)
+        matching[language] = frozenset(found)
+    return matching
+
+
+def _marked(hit: Hit, matching: frozenset[str]) -> list[tuple[int, int, str]]:
+    """(start, end, term) of each word of the hit's text among `matching`, from the
+    places the index stored. Reading stops SCAN_CHARACTERS after the first match: the
+    snippet's window starts among the matches before that."""
+    if not matching:
+        return []
+    text, starts, words = hit.body, hit.starts, hit.words
     marked: list[tuple[int, int, str]] = []
-    for start, end, term, _ in located_terms(text, language):
+    for at in compress(range(len(words)), map(matching.__contains__, words)):
+        start = starts[at]
         if marked and start > marked[0][0] + SCAN_CHARACTERS:
             break
-        if term in exact or (
-            typos
-            and any(
-                abs(len(term) - len(typo)) <= 1 and OSA.distance(term, typo, score_cutoff=1) <= 1
-                for typo in typos
-            )
-        ):
-            marked.append((start, end, term))
+        word = WORD.match(text, start)
+        # A CJK run's term is one of its character pairs.
+        marked.append((start, start + len(words[at]) if word[1] else word.end(), words[at]))
     return marked
 
 
@@ -80,10 +102,11 @@ def _window_start(marked: list[tuple[int, int, str]]) -> int:
     return marked[best][0]
 
 
-def snippet(text: str, language: str, query: Query) -> dict:
-    """About SNIPPET_CHARACTERS of `text` around its best run of matches, cut at spaces
-    where the script has them, and the matched words' spans in it."""
-    marked = _marked(text, language, query)
+def snippet(hit: Hit, matching: frozenset[str]) -> dict:
+    """About SNIPPET_CHARACTERS of the hit's text around its best run of `matching`
+    words, cut at spaces where the script has them, and the matched words' spans in it."""
+    text = hit.body
+    marked = _marked(hit, matching)
     start = 0
     if marked:
         first = _window_start(marked)
@@ -106,7 +129,7 @@ def snippet(text: str, language: str, query: Query) -> dict:
     }
 
 
-def _hit(hit: Hit, query: Query) -> dict:
+def _hit(hit: Hit, matching: frozenset[str]) -> dict:
     canonical = with_lang(section_url(hit.slug, hit.section), hit.served)
     return {
         "article": {
@@ -119,7 +142,7 @@ def _hit(hit: Hit, query: Query) -> dict:
         "language": hit.language,
         "direction": text_direction(hit.language),
         "url": canonical,
-        "snippet": snippet(hit.body, hit.language, query),
+        "snippet": snippet(hit, matching),
     }
 
 
@@ -138,12 +161,14 @@ def search_page(store, tag: str, text: str, slug: str | None, page: int) -> Payl
         raise Problem(PAGE_NOT_FOUND, pages=pages)
     parameters = (("q", text), *((("article", slug),) if slug else ()))
     url = paged_url(SEARCH_PATH, page, parameters)
-    entries = [_hit(hit, query) for hit in hits]
+    matching = _matching(hits, query)
+    entries = [_hit(hit, matching[hit.language]) for hit in hits]
     return store.localized_payload(
         f"{url} [{tag}]",
         with_lang(url, tag),
         served=tag,
         schema=SEARCH_SCHEMA,
+        checked=False,
         data={
             "query": text,
             "article": slug,

@@ -84,6 +84,14 @@ def _messages(catalog: BabelCatalog) -> dict:
     }
 
 
+def merge_differences(file: CatalogFile, template: BabelCatalog) -> list[str]:
+    """What merging `template` into the catalog (as `update` does) would change."""
+    catalog = read_catalog(file.po_path, file.babel_name)
+    updated = read_catalog(file.po_path, file.babel_name)
+    updated.update(template)
+    return differences(catalog, updated)
+
+
 def differences(old: BabelCatalog, new: BabelCatalog) -> list[str]:
     """Entries that differ between two catalogs, ignoring dates and line numbers.
 

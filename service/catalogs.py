@@ -91,6 +91,7 @@ def text_digest(po: polib.POFile) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# MedicalReview.status's values, as the API's schema lists them.
 MEDICAL_REVIEW_STATUSES = ("reviewed", "outdated", "none")
 
 
@@ -111,7 +112,7 @@ class MedicalReview:
 
     @property
     def status(self) -> str:
-        return MEDICAL_REVIEW_STATUSES[0 if self.reviewed else 1 if self.reviewer else 2]
+        return "reviewed" if self.reviewed else "outdated" if self.reviewer else "none"
 
     def as_dict(self) -> dict:
         """The API's `medical_review`: reviewer, qualification and date only of a review

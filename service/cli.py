@@ -195,11 +195,9 @@ def _stale(translations_dir: Path, articles, broken: set[Path]) -> list[str]:
         if not exists(file.po_path):
             problems.append(f"{file.po_path}: missing")
             continue
-        catalog = maintenance.read_catalog(file.po_path, file.babel_name)
-        updated = maintenance.read_catalog(file.po_path, file.babel_name)
-        updated.update(fresh[maintenance.template_of(translations_dir, file)])
+        template = fresh[maintenance.template_of(translations_dir, file)]
         problems += [
-            f"{file.po_path}: {change}" for change in maintenance.differences(catalog, updated)
+            f"{file.po_path}: {change}" for change in maintenance.merge_differences(file, template)
         ]
     return problems
 
@@ -416,7 +414,7 @@ def review_command(slug: str, language: str, reviewer: str, qualification: str, 
             f"{problems[0]}{more}: fix the catalog (`make translations-check`), then review "
             "it; nothing was written"
         )
-    if _stale_catalog(file, article):
+    if maintenance.merge_differences(file, maintenance.article_template(article)):
         raise click.ClickException(
             f"{file.po_path}: stale against the article's English: run "
             "`make translations-update`, translate, then review; nothing was written"
@@ -433,14 +431,6 @@ def review_command(slug: str, language: str, reviewer: str, qualification: str, 
         f"recorded the review of {file.po_path} by {reviewer} on {date} ({digest}); "
         "run `make translations` to publish it"
     )
-
-
-def _stale_catalog(file, article) -> bool:
-    """Whether merging the article's English as it is now would change the catalog."""
-    catalog = maintenance.read_catalog(file.po_path, file.babel_name)
-    updated = maintenance.read_catalog(file.po_path, file.babel_name)
-    updated.update(maintenance.article_template(article))
-    return bool(maintenance.differences(catalog, updated))
 
 
 def _xliff():

@@ -191,19 +191,19 @@ UNKNOWN_PARAMETER = ProblemType(
     # %(parameters)s lists parameter names, such as "code, page, lang". Keep both as they are.
     N_('This address takes no "%(parameter)s" parameter. It takes: %(parameters)s.'),
 )
-# Translators: "q" is a parameter name: keep it as it is.
 INVALID_QUERY = {
     "missing": ProblemType(
         "invalid-query",
         400,
         N_("Invalid search query"),
+        # Translators: "q" is a parameter name: keep it as it is.
         N_('Give the words to search for once, in the "q" parameter.'),
     ),
     "too-long": ProblemType(
         "invalid-query",
         400,
         N_("Invalid search query"),
-        # Translators: %(characters)s and %(words)s are numbers.
+        # Translators: keep "q" as it is; %(characters)s and %(words)s are numbers.
         N_('The "q" parameter may hold at most %(characters)s characters and %(words)s words.'),
     ),
 }

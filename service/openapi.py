@@ -23,6 +23,7 @@ from apispec.yaml_utils import load_operations_from_docstring
 from apispec_webframeworks.flask import FlaskPlugin
 from flask import Flask
 
+from service.api.search import MAX_QUERY_CHARACTERS, MAX_QUERY_WORDS
 from service.codes import ICD10CM, SYSTEM_OIDS, SYSTEM_SPELLINGS
 from service.config import SERVICE_VERSION
 from service.content.model import CODE_SYSTEMS
@@ -43,14 +44,14 @@ from service.validation import register_schemas
 PAGE_BLUEPRINTS = ("preview",)
 
 
-DESCRIPTION = """\
+DESCRIPTION = f"""\
 Health articles for patients, section by section, in many languages.
 
 **Language.** Give `lang` (one BCP 47 tag) or `Accept-Language`. `lang` wins when it
 names a language we offer; otherwise `Accept-Language` is looked up range by range
 (RFC 4647, with likely scripts: `zh-CN` gets `zh-Hans`, `zh-TW` and `yue` `zh-Hant`,
-`pt-PT` `pt-BR`); then English. `GET /v1/languages` lists the languages offered (21,
-`fa`, `ur` and `ar` right-to-left). Every response says what it is in:
+`pt-PT` `pt-BR`); then English. `GET /v1/languages` lists the languages offered, each
+with its text direction. Every response says what it is in:
 `Content-Language`, and `language`, `direction` and (when it differs)
 `requested_language` in the body. A section that is
 not completely translated is served whole in English, with its own `language: "en"`.
@@ -69,13 +70,13 @@ with `lang` and `dir` on its root. The Infobutton answers Atom XML unless
 `Vary: Accept-Language` (articles and sections: `Vary: Accept, Accept-Language`).
 
 **HEAD and OPTIONS** answer on every path, and are not listed per path: HEAD gives the
-GET's status and headers without a body; OPTIONS answers 204 with `Allow: GET, HEAD,
-OPTIONS` and the CORS preflight headers.
+GET's status and headers without a body; OPTIONS answers 204 with `Allow: {ALLOWED_METHODS}`
+and the CORS preflight headers.
 
 **CORS.** Responses carry `Access-Control-Allow-Origin` (`*`, or the request's origin
 when it is on the operator's list, then with `Vary: Origin`) and
-`Access-Control-Expose-Headers: ETag, Content-Language, Content-Location, Link,
-X-Request-ID`, so a browser portal can revalidate, page and quote a request id.
+`Access-Control-Expose-Headers: {CORS_EXPOSED_HEADERS}`, so a browser portal can
+revalidate, page and quote a request id.
 
 **Errors** are RFC 9457 `application/problem+json`, in the negotiated language, never
 stored by caches (`Cache-Control: no-store`). Their `type` is one of the URIs the
@@ -277,11 +278,11 @@ def _register_components(spec: APISpec, *, every_method: bool):
         "query",
         {
             "description": "The words to search for, in any of our languages, as a patient "
-            "types them: given once, not blank (else 400), at most 200 characters and 32 "
-            "words (else 400). Characters with a meaning elsewhere (quotes, *, ?, regular "
-            "expression signs) are only word separators here.",
+            f"types them: given once, not blank (else 400), at most {MAX_QUERY_CHARACTERS} "
+            f"characters and {MAX_QUERY_WORDS} words (else 400). Characters with a meaning "
+            "elsewhere (quotes, *, ?, regular expression signs) are only word separators here.",
             "required": True,
-            "schema": {**string, "minLength": 1, "maxLength": 200},
+            "schema": {**string, "minLength": 1, "maxLength": MAX_QUERY_CHARACTERS},
             "example": "estrías",
         },
     )

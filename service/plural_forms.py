@@ -36,8 +36,10 @@ def _groups(labels) -> tuple[int, ...]:
     return tuple(first.setdefault(label, index) for index, label in enumerate(labels))
 
 
+@functools.lru_cache(maxsize=256)
 def problem(babel_name: str, header: str) -> str | None:
-    """Why `header` is not the language's CLDR plural rule; None when it is."""
+    """Why `header` is not the language's CLDR plural rule; None when it is. Cached: every
+    catalog of a language has the same header, and evaluating it takes ~0.5 ms."""
     match = _HEADER.match(header)
     if not match:
         return "Plural-Forms header is not `nplurals=N; plural=EXPRESSION;`"

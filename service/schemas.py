@@ -3,6 +3,8 @@ and the OpenAPI document is generated from these classes."""
 
 from marshmallow import Schema, fields, validate
 
+from service.catalogs import MEDICAL_REVIEW_STATUSES
+
 DIRECTIONS = ("ltr", "rtl")
 REVIEW_STATUSES = ("not_reviewed", "reviewed")
 LANGUAGE_STATUSES = ("source", "complete", "in_progress")
@@ -30,9 +32,6 @@ class CodeSchema(Schema):
     system_name = fields.String(required=True, metadata={"example": "ICD-10-CM"})
     code = fields.String(required=True, metadata={"example": "L90.6"})
     display = fields.String(required=True, metadata={"example": "Striae atrophicae"})
-
-
-MEDICAL_REVIEW_STATUSES = ("reviewed", "outdated", "none")
 
 
 class OutdatedReviewSchema(Schema):

@@ -3,7 +3,6 @@ Spanish, German, Arabic and Simplified Chinese, plus an English-only article: ra
 morphology, folding, scripts, typos, synonyms, bad input, paging and caching; then the
 shipped article, gunicorn with two workers and a compiled store, and HUP reloads."""
 
-import dataclasses
 import json
 import os
 import shutil
@@ -21,16 +20,12 @@ from service import create_app
 from service.compiled_store import StoreError, compile_store, load_store
 from service.config import REPOSITORY_DIR
 from service.content.loader import parse_article_file
-from service.content.model import Article
 from service.search.index import Query
 from service.search.results import SEARCH_SCHEMA
 from service.validation import validated_dump
 from tests.helpers import SLUG, compile_catalogs, running_gunicorn, wait_for
 
 CORPUS = REPOSITORY_DIR / "tests" / "data" / "search"
-# Articles carry `also_called` once the synonyms work has landed; until then the
-# corpus is loaded without it and the synonym tests are skipped.
-ALSO_CALLED = "also_called" in {field.name for field in dataclasses.fields(Article)}
 PAGING_ARTICLES = 14  # English-only articles about hats: two pages of 10
 
 
@@ -45,8 +40,6 @@ def write_corpus(root: Path) -> tuple[Path, Path]:
     table = tomllib.loads((CORPUS / "translations.toml").read_text(encoding="utf-8"))
     for source in sorted((CORPUS / "articles").glob("*.md")):
         text = source.read_text(encoding="utf-8")
-        if not ALSO_CALLED:
-            text = "".join(line for line in text.splitlines(True) if "also_called" not in line)
         (content / source.name).write_text(text, encoding="utf-8")
         article = parse_article_file(text.encode(), source.name)
         for babel_name, translated in table.items():
@@ -216,7 +209,6 @@ def test_pages_are_as_the_schema_dumps_and_validates_them(search):
         assert list(validated_dump(SEARCH_SCHEMA, body, q)) == list(body)
 
 
-@pytest.mark.skipif(not ALSO_CALLED, reason="articles have no also_called before the synonyms work")
 def test_also_called_names_find_the_article_as_titles_do(search):
     assert search("striae")["hits"][0]["article"]["slug"] == "stretch-marks"
     assert search("pimples")["hits"][0]["article"]["slug"] == "acne"

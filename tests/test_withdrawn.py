@@ -80,6 +80,15 @@ def test_it_leaves_the_list_the_code_lookup_the_infobutton_and_readiness(client)
     assert {entry["slug"] for entry in languages["languages"][1]["articles"]} == {SLUG}
 
 
+def test_search_does_not_find_it(client):
+    """Its words ("outdated") are its own: indexed, they would be a hit."""
+    for query in ("outdated", "old advice"):
+        found = client.get("/v1/search", query_string={"q": query, "lang": "en"}).get_json()
+        assert found["hits"] == [], query
+    found = client.get("/v1/search", query_string={"q": "stretch marks", "lang": "en"})
+    assert {hit["article"]["slug"] for hit in found.get_json()["hits"]} == {SLUG}
+
+
 def removed(client, since: str, **query) -> list[dict]:
     response = client.get("/v1/articles", query_string={"modified_since": since, **query})
     assert response.status_code == 200, response.data

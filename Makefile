@@ -105,13 +105,15 @@ openapi: translations  ## Rewrite openapi.yaml from the code and schemas.
 openapi-check: translations  ## Fail when the committed openapi.yaml is stale.
 	$(FLASK) openapi check openapi.yaml
 
-# Spectral and Redocly (npm), pinned by tools/openapi-lint/package-lock.json; npm writes
-# node_modules/.package-lock.json on every install.
+# The npm toolchains, each pinned by its folder's package-lock.json; npm writes
+# node_modules/.package-lock.json on every install, the stamp make compares with the lock.
+%/node_modules/.package-lock.json: %/package-lock.json
+	npm ci --prefix $* --ignore-scripts --no-audit --no-fund
+	touch $@
+
+# Spectral and Redocly, pinned by tools/openapi-lint/package-lock.json.
 OPENAPI_LINT := tools/openapi-lint/node_modules/.bin
 OPENAPI_LINT_STAMP := tools/openapi-lint/node_modules/.package-lock.json
-$(OPENAPI_LINT_STAMP): tools/openapi-lint/package-lock.json
-	npm ci --prefix tools/openapi-lint --ignore-scripts --no-audit --no-fund
-	touch $@
 
 openapi-lint-deps: $(OPENAPI_LINT_STAMP)  ## Install Spectral and Redocly (npm) for openapi-lint.
 
@@ -128,10 +130,7 @@ translations-check: translations  ## Fail when messages.pot or a catalog is stal
 	$(TRANSLATE) check
 
 # axe-core for the preview's browser tests, pinned by tests/browser/package-lock.json.
-AXE := tests/browser/node_modules/axe-core/axe.min.js
-$(AXE): tests/browser/package-lock.json
-	npm ci --prefix tests/browser --ignore-scripts --no-audit --no-fund
-	touch $@
+AXE := tests/browser/node_modules/.package-lock.json
 
 browser-test-deps: $(AXE)  ## Install axe-core (npm) for tests/test_preview_browser.py.
 
@@ -140,9 +139,6 @@ browser-test-deps: $(AXE)  ## Install axe-core (npm) for tests/test_preview_brow
 # (openapi-typescript; npm's versions pinned by clients/typescript/package-lock.json).
 CLIENTS_DIR := build/clients
 CLIENT_TOOLS := clients/typescript/node_modules/.package-lock.json
-$(CLIENT_TOOLS): clients/typescript/package-lock.json
-	npm ci --prefix clients/typescript --ignore-scripts --no-audit --no-fund
-	touch $@
 
 client-tools: $(CLIENT_TOOLS)  ## Install the TypeScript client's toolchain (npm ci in clients/typescript).
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
 from service import schemas
-from service.encoding import BuildError, Encoded, Payload, build_payload, content_length
+from service.encoding import BuildError, Encoded, Payload, build_payload, etag_of, with_headers
 from service.encodings import AcceptedCodings
 from service.headers import JSON, shared
 from service.i18n import SOURCE_LANGUAGE, text_direction
@@ -147,13 +147,10 @@ def _stored(
         write(compressor.compress(piece) if compressor else piece)
     if compressor:
         write(compressor.flush())
-    etag = '"' + digest.hexdigest()[:32] + '"'
     if gzip:
         extra = (*extra, ("Content-Encoding", "gzip"))
-    headers = (*store.policy.cacheable(JSON, etag, VARY, extra), content_length(length))
-    return StoredBody(
-        offset, length, Encoded(b"", etag, headers, store.policy.not_modified(headers))
-    )
+    headers = with_headers(b"", store.policy, JSON, etag_of(digest), length, vary=VARY, extra=extra)
+    return StoredBody(offset, length, headers)
 
 
 def _content_languages(payloads: list[Payload], tag: str) -> str:

@@ -81,8 +81,13 @@ class Payload:
         return _encode(gzip.compress(body, compresslevel=9, mtime=0), recipe, vary, extra)
 
 
+def etag_of(digest) -> str:
+    """The strong ETag of a body whose SHA-256 `digest` (a hashlib object) is given."""
+    return '"' + digest.hexdigest()[:32] + '"'
+
+
 def strong_etag(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    return etag_of(hashlib.sha256(body))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -91,13 +96,20 @@ def content_length(size: int) -> tuple[str, str]:
     return ("Content-Length", str(size))
 
 
+def with_headers(
+    body: bytes, policy: HeaderPolicy, content_type: str, etag: str, size: int, *, vary, extra
+) -> Encoded:
+    """A body of `size` bytes (`body` may be empty: streamed bodies are sent from a file)
+    with its 200 and 304 headers, Content-Length last."""
+    headers = (*policy.cacheable(content_type, etag, vary, extra), content_length(size))
+    return Encoded(body, etag, headers, policy.not_modified(headers))
+
+
 def _encode(body: bytes, recipe: Recipe, vary, extra) -> Encoded:
     etag = strong_etag(body)
-    headers = (
-        *recipe.policy.cacheable(recipe.content_type, etag, vary, extra),
-        content_length(len(body)),
+    return with_headers(
+        body, recipe.policy, recipe.content_type, etag, len(body), vary=vary, extra=extra
     )
-    return Encoded(body, etag, headers, recipe.policy.not_modified(headers))
 
 
 def build_payload(

@@ -46,6 +46,7 @@ class Case:
     # Paths to rotate over with the Accept-Language values (each request the next of
     # both); empty: `path` every time.
     paths: tuple[str, ...] = ()
+    connections: int = CONNECTIONS
 
     def request_lines(self) -> list[str]:
         """What wrk_case.lua reads: one request per line, "PATH<tab>VALUE" or "VALUE"."""
@@ -118,7 +119,7 @@ def run_wrk(case: Case, url: str, seconds: int, work_dir: Path) -> Run:
         *LOAD_PIN,
         "wrk",
         "--threads=1",
-        f"--connections={CONNECTIONS}",
+        f"--connections={case.connections}",
         f"--duration={seconds}s",
         f"--script={WRK_SCRIPT}",
         url,
@@ -157,7 +158,7 @@ def run_ab(case: Case, url: str, seconds: int, work_dir: Path) -> Run:
         "-q",
         "-k",  # keep-alive, as wrk
         *(["-i"] if case.method == "HEAD" else []),
-        f"-c{CONNECTIONS}",
+        f"-c{case.connections}",
         f"-t{seconds}",
         "-n100000000",  # after -t, so the time limit ends the run, not ab's 50,000 default
         f"-e{percentiles_file}",

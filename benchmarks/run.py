@@ -419,7 +419,8 @@ def bench_corpus(
 
 
 def search_rows(searched: SearchBench) -> list[list[str]]:
-    rows = [measured_row(searched.uncached), measured_row(searched.memoized)]
+    measured = (searched.uncached, searched.one_client, searched.phrases, searched.memoized)
+    rows = [measured_row(each) for each in measured]
     rows.append(
         [
             searched.uncached.server.name,

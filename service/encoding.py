@@ -40,16 +40,29 @@ class Recipe:
 
 @dataclass(frozen=True, eq=False, slots=True)
 class Payload:
-    """One representation: its identity bytes and, over 1 KB, a gzip twin."""
+    """One representation: its identity bytes and, over 1 KB, a gzip twin, compressed
+    when built or, for one built per request (`gzip_later`), when a request takes it."""
 
     language: str  # the body's `language`: what a `requested_language` is compared with
     identity: Encoded
     gzip: Encoded | None
     recipe: Recipe
+    gzip_later: bool = False
+
+    @property
+    def has_gzip(self) -> bool:
+        return self.gzip is not None or self.gzip_later
 
     def encoded(self, codings: AcceptedCodings) -> Encoded | None:
         """The encoding the request accepts, gzip first; None when none is (a 406)."""
-        return codings.choose(self.identity, self.gzip)
+        gzip = self.gzip
+        if gzip is None and self.gzip_later and codings.gzip:
+            gzip = self.zipped()
+        return codings.choose(self.identity, gzip)
+
+    def zipped(self) -> Encoded:
+        """The gzip twin of a payload built without it (compressed anew: memoize it)."""
+        return _gzip_twin(self.identity.body, self.recipe)
 
     def with_requested_language(self, requested: str) -> Encoded:
         """The identity bytes with `requested_language` added (the tag is well-formed BCP
@@ -74,11 +87,7 @@ class Payload:
 
     def gzip_with_requested_language(self, requested: str) -> Encoded:
         """The gzip twin with `requested_language` added (compressed anew: memoize it)."""
-        body = self.with_requested_language(requested).body
-        recipe = self.recipe
-        vary = (*recipe.vary, "Accept-Encoding")
-        extra = (*recipe.extra, ("Content-Encoding", "gzip"))
-        return _encode(gzip.compress(body, compresslevel=9, mtime=0), recipe, vary, extra)
+        return _gzip_twin(self.with_requested_language(requested).body, self.recipe)
 
 
 def etag_of(digest) -> str:
@@ -112,10 +121,24 @@ def _encode(body: bytes, recipe: Recipe, vary, extra) -> Encoded:
     )
 
 
+def _gzip_twin(body: bytes, recipe: Recipe) -> Encoded:
+    vary = (*recipe.vary, "Accept-Encoding")
+    extra = (*recipe.extra, ("Content-Encoding", "gzip"))
+    return _encode(gzip.compress(body, compresslevel=9, mtime=0), recipe, vary, extra)
+
+
 def build_payload(
-    body: bytes, language: str, policy: HeaderPolicy, content_type: str, *, vary=(), extra=()
+    body: bytes,
+    language: str,
+    policy: HeaderPolicy,
+    content_type: str,
+    *,
+    vary=(),
+    extra=(),
+    gzip_later: bool = False,
 ) -> Payload:
-    """Hash, compress and precompute the headers of one representation.
+    """Hash, compress (unless `gzip_later`: see Payload) and precompute the headers of
+    one representation.
 
     The headers are sent as built, unchecked per response (api/serving.StoredResponse):
     the values built per payload are checked here, once."""
@@ -125,11 +148,7 @@ def build_payload(
     recipe = Recipe(policy, content_type, tuple(vary), tuple(extra))
     if len(body) <= GZIP_MINIMUM_BYTES:
         return Payload(language, _encode(body, recipe, recipe.vary, recipe.extra), None, recipe)
-    vary = (*recipe.vary, "Accept-Encoding")
-    compressed = gzip.compress(body, compresslevel=9, mtime=0)
-    return Payload(
-        language,
-        _encode(body, recipe, vary, recipe.extra),
-        _encode(compressed, recipe, vary, (*recipe.extra, ("Content-Encoding", "gzip"))),
-        recipe,
-    )
+    identity = _encode(body, recipe, (*recipe.vary, "Accept-Encoding"), recipe.extra)
+    if gzip_later:
+        return Payload(language, identity, None, recipe, gzip_later=True)
+    return Payload(language, identity, _gzip_twin(body, recipe), recipe)

@@ -263,13 +263,20 @@ class PayloadStore:
         self._gzip_with_requested_language = functools.lru_cache(maxsize=1024)(
             Payload.gzip_with_requested_language
         )
+        self._zipped = functools.lru_cache(maxsize=QUERY_MEMO_SIZE)(Payload.zipped)
         self._built_alternate = functools.lru_cache(maxsize=ALTERNATES_CACHED)(
             self._build_alternate
         )
 
     def __getstate__(self) -> dict:
         """What service/compiled_store.py writes: everything built, not the memos."""
-        memos = ("query_payload", "_gzip_with_requested_language", "_built_alternate", "search")
+        memos = (
+            "query_payload",
+            "_gzip_with_requested_language",
+            "_zipped",
+            "_built_alternate",
+            "search",
+        )
         return {name: value for name, value in vars(self).items() if name not in memos}
 
     def __setstate__(self, state: dict):
@@ -306,10 +313,12 @@ class PayloadStore:
         """The bytes to send: with `requested_language` when it differs, in an accepted
         coding (None when there is none)."""
         if requested and requested.lower() != payload.language.lower():
-            coding = codings.coding_for(payload.gzip is not None)
+            coding = codings.coding_for(payload.has_gzip)
             if coding == "gzip":
                 return self._gzip_with_requested_language(payload, requested)
             return payload.with_requested_language(requested) if coding else None
+        if payload.gzip_later and codings.gzip:
+            return self._zipped(payload)
         return payload.encoded(codings)
 
     def public_url(self, path: str) -> str:
@@ -369,9 +378,11 @@ class PayloadStore:
         links=(),
         vary=LANGUAGE_VARY,
         checked=True,
+        gzip_later=False,
     ) -> Payload:
         """Serialize one representation in `served`; `canonical` is its URL in that
-        language (None when no single URL gives the same body).
+        language (None when no single URL gives the same body). `gzip_later`: see
+        encoding.Payload (for one built per request).
 
         The body's `language` is the first of `languages` (a section served in English
         inside a Spanish request says "en"); Content-Language lists them all. Unless
@@ -385,7 +396,9 @@ class PayloadStore:
         present = ", ".join(dict.fromkeys(languages or [served]))
         location = (("Content-Location", canonical),) if canonical else ()
         extra = (shared("Content-Language", present), *location, *links)
-        return build_payload(body, body_language, self.policy, JSON, vary=vary, extra=extra)
+        return build_payload(
+            body, body_language, self.policy, JSON, vary=vary, extra=extra, gzip_later=gzip_later
+        )
 
     def _add(self, key: ResourceKey, served: str, schema, data, languages, *, vary=LANGUAGE_VARY):
         """Serialize one representation of an article resource for requests served `served`.

@@ -46,8 +46,12 @@ def bundle_url(tag: str) -> str:
 
 def paged_url(path: str, page: int, query: Query = ()) -> str:
     """The address of one page of a paginated list, filters included."""
-    parameters = [*query, *((("page", str(page)),) if page != 1 else ())]
-    return path + (f"?{urlencode(parameters)}" if parameters else "")
+    return _paged(path, urlencode(query), page)
+
+
+def _paged(path: str, encoded_query: str, page: int) -> str:
+    parameters = "&".join(filter(None, (encoded_query, f"page={page}" if page != 1 else "")))
+    return f"{path}?{parameters}" if parameters else path
 
 
 def with_lang(url: str, tag: str) -> str:
@@ -58,8 +62,9 @@ def with_lang(url: str, tag: str) -> str:
 def page_links(path: str, query: Query, page: int, pages: int, tag: str) -> tuple[tuple[str, str]]:
     """The RFC 8288 Link header of page `page` of `pages` of a list, in language `tag`."""
     relations = {"first": 1, "prev": page - 1, "next": page + 1, "last": pages}
+    encoded_query = urlencode(query)  # once, not once a link
     links = ", ".join(
-        f'<{with_lang(paged_url(path, number, query), tag)}>; rel="{relation}"'
+        f'<{with_lang(_paged(path, encoded_query, number), tag)}>; rel="{relation}"'
         for relation, number in relations.items()
         if 1 <= number <= pages
     )

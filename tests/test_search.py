@@ -3,6 +3,7 @@ Spanish, German, Arabic and Simplified Chinese, plus an English-only article: ra
 morphology, folding, scripts, typos, synonyms, bad input, paging and caching; then the
 shipped article, gunicorn with two workers and a compiled store, and HUP reloads."""
 
+import gzip
 import json
 import os
 import shutil
@@ -304,6 +305,29 @@ def test_pages_links_etag_and_304(search):
     spanish = client.get("/v1/search?q=hats", headers={"Accept-Language": "es"})
     assert spanish.headers["ETag"] != etag
     assert spanish.get_json()["hits"][0]["language"] == "en"
+
+
+@pytest.mark.parametrize("accept_language", [None, "es-MX"])
+def test_gzip_twin_is_compressed_when_first_asked(search, accept_language):
+    """A page is built per query and compressed only when a request takes gzip: the
+    twin holds the identity bytes and is kept with the page (the same bytes again)."""
+    url = "/v1/search?q=hats" + ("" if accept_language else "&lang=en")
+    headers = {"Accept-Language": accept_language} if accept_language else {}
+    plain = search.client.get(url, headers=headers)
+    zipped = search.client.get(url, headers={**headers, "Accept-Encoding": "gzip"})
+    again = search.client.get(url, headers={**headers, "Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert "Content-Encoding" not in plain.headers
+    assert gzip.decompress(zipped.data) == plain.data
+    assert again.data == zipped.data
+    assert int(zipped.headers["Content-Length"]) == len(zipped.data) < len(plain.data)
+    for response in (plain, zipped):
+        assert "Accept-Encoding" in response.headers["Vary"]
+    assert zipped.headers["ETag"] not in (plain.headers["ETag"], None)
+    assert (plain.get_json().get("requested_language"), zipped.headers["Content-Language"]) == (
+        accept_language,
+        "es, en" if accept_language else "en",
+    )
 
 
 @pytest.mark.parametrize("q", ["estria", "estrías"])

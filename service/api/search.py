@@ -23,7 +23,9 @@ def read_query() -> str:
     if len(given) != 1 or not given[0].strip():
         raise Problem(INVALID_QUERY["missing"])
     text = given[0].strip()
-    if len(text) > MAX_QUERY_CHARACTERS or words(text) > MAX_QUERY_WORDS:
+    # A word has a character at least: only a longer text can have too many (counted).
+    too_many_words = len(text) > MAX_QUERY_WORDS and words(text) > MAX_QUERY_WORDS
+    if len(text) > MAX_QUERY_CHARACTERS or too_many_words:
         raise Problem(
             INVALID_QUERY["too-long"], characters=MAX_QUERY_CHARACTERS, words=MAX_QUERY_WORDS
         )

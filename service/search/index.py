@@ -16,9 +16,10 @@ crosses languages). `serves` lists the request languages a document answers: its
 article's language, and for the English of an article every offered language it is
 not available in (so a Spanish query finds an English-only article, in English).
 
-What a hit shows is stored with each section in one field (`hit`, JSON), with the
-text's terms and where each starts (`starts`), so a page of hits reads two fields a
-hit and analyzes no text.
+What a hit shows is stored with each section: its members as served but the snippet
+(`shown`, a JSON object written at build time), and what the snippet is made from
+(`source`: the text, its language and terms; `starts`: where each term starts), so a
+page of hits reads three fields a hit, analyzes no text and builds no URL.
 
 The index is a directory of files, opened by memory map: workers share its pages.
 tantivy's readers are opened in each process on first use (after gunicorn's fork),
@@ -34,14 +35,13 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import orjson
 import tantivy
 
-from service.i18n import SOURCE_LANGUAGE
+from service.i18n import SOURCE_LANGUAGE, text_direction
 from service.search.analysis import Term, index_terms, located_terms, terms
-from service.urls import ResourceKey
+from service.urls import ResourceKey, article_url, section_url, with_lang
 
 # Field weights: a title, heading or "also called" match ranks above a text match.
 WEIGHTS = {"title": 4.0, "heading": 2.0, "body": 1.0}
@@ -49,6 +49,7 @@ WEIGHTS = {"title": 4.0, "heading": 2.0, "body": 1.0}
 # an exact match always outranks the same word mistyped).
 FUZZY_WEIGHT = 0.1
 WRITER_HEAP_BYTES = 200_000_000
+STORED_FIELDS = ("shown", "source", "starts")
 
 
 def field(kind: str, language: str) -> str:
@@ -64,8 +65,8 @@ def _schema(languages) -> tantivy.Schema:
         for kind in WEIGHTS:
             name = field(kind, language)
             builder.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
-    builder.add_bytes_field("hit", stored=True)
-    builder.add_bytes_field("starts", stored=True)
+    for name in STORED_FIELDS:
+        builder.add_bytes_field(name, stored=True)
     return builder.build()
 
 
@@ -83,6 +84,30 @@ def _snippet_inputs(text: str, language: str) -> tuple[str, str, bytes]:
     return " ".join(found), starts.typecode, starts.tobytes()
 
 
+def _shown(slug, section: dict, position: int, served: str, title: str) -> bytes:
+    """A hit's members as served, but its snippet (results.py adds it): the same for
+    every query that finds this section."""
+    language = section["language"]
+    return orjson.dumps(
+        {
+            "article": {
+                "slug": slug,
+                "title": title,
+                "language": served,
+                "url": with_lang(article_url(slug), served),
+            },
+            "section": {
+                "id": section["id"],
+                "heading": section["heading"] or None,
+                "position": position,
+            },
+            "language": language,
+            "direction": text_direction(language),
+            "url": with_lang(section_url(slug, section["id"]), served),
+        }
+    )
+
+
 def _documents(store) -> Iterator[tantivy.Document]:
     """Every section of every served article in every language it is available in, read
     back from the article payloads (what clients get, "also_called" included if there)."""
@@ -97,22 +122,11 @@ def _documents(store) -> Iterator[tantivy.Document]:
                 language, heading = section["language"], section["heading"] or ""
                 text = " ".join(section["paragraphs"])
                 words, typecode, starts = _snippet_inputs(text, language)
-                shown = [
-                    slug,
-                    section["id"],
-                    position,
-                    language,
-                    tag,
-                    body["title"],
-                    heading or None,
-                    text,
-                    words,
-                    typecode,
-                ]
                 yield tantivy.Document(
                     serves=serves,
                     slug=slug,
-                    hit=orjson.dumps(shown),
+                    shown=_shown(slug, section, position, tag, body["title"]),
+                    source=orjson.dumps([language, text, words, typecode]),
                     starts=starts,
                     **{
                         field("title", tag): title_terms,
@@ -135,19 +149,14 @@ def build_index(store, directory: Path) -> None:
     writer.wait_merging_threads()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hit:
-    """One matching section, as stored, with the terms that matched it."""
+    """One matching section, as stored."""
 
-    slug: str
-    section: str
-    position: int
+    shown: bytes  # its members as served, but the snippet: a JSON object
     language: str  # of the section's text
-    served: str  # the language its article is given in
-    title: str
-    heading: str | None
     body: str
-    words: list[str]  # the body's terms, in order
+    words: str  # the body's terms, in order, space-separated
     starts: array  # where each of `words` starts in `body`
 
 
@@ -279,26 +288,11 @@ class SearchIndex:
         found = searcher.search(tantivy_query, limit, count=True, offset=offset)
         hits = []
         for _, address in found.hits:
-            document = searcher.doc(address)
-            shown: list[Any] = orjson.loads(document.get_first("hit") or b"")
-            article, section, position, language, served, title, heading, body, words, typecode = (
-                shown
-            )
-            starts = array(typecode)
-            starts.frombytes(document.get_first("starts") or b"")
-            hits.append(
-                Hit(
-                    article,
-                    section,
-                    position,
-                    language,
-                    served,
-                    title,
-                    heading,
-                    body,
-                    words.split(" ") if words else [],
-                    starts,
-                )
-            )
+            stored = searcher.doc(address)
+            shown, source, starts = (stored.get_first(name) or b"" for name in STORED_FIELDS)
+            language, body, words, typecode = orjson.loads(source)
+            places = array(typecode)
+            places.frombytes(starts)
+            hits.append(Hit(shown, language, body, words, places))
         count = found.count  # type: ignore[attr-defined]  # the stub leaves it out
         return count or 0, hits

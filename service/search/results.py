@@ -11,18 +11,17 @@ a dump and validation per page (tests/test_search.py checks that pages are what 
 schema and its JSON Schema give).
 """
 
-from itertools import compress
-
+import orjson
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from service import schemas
 from service.encoding import Payload
 from service.errors import PAGE_NOT_FOUND, Problem
-from service.i18n import SOURCE_LANGUAGE, text_direction
+from service.i18n import SOURCE_LANGUAGE
 from service.search.analysis import WORD
 from service.search.index import Hit, Query
-from service.urls import SEARCH_PATH, article_url, page_links, paged_url, section_url, with_lang
+from service.urls import SEARCH_PATH, page_links, paged_url, with_lang
 
 HITS_PER_PAGE = 10
 # Deeper pages are not served (500 hits): nobody reads them, and each costs more.
@@ -49,12 +48,27 @@ def _matching(hits: list[Hit], query: Query) -> dict[str, frozenset[str]]:
         found = {term.text for term in wanted}
         typos = [term.text for term in wanted if term.fuzzy]
         if typos:
-            words = set().union(*(hit.words for hit in hits if hit.language == language))
+            words = set(" ".join(hit.words for hit in hits if hit.language == language).split())
             for typo in typos:
                 near = process.extract(typo, words, scorer=OSA.distance, score_cutoff=1, limit=None)
                 found.update(word for word, _, _ in near)
         matching[language] = frozenset(found)
     return matching
+
+
+def _places(words: str, matching: frozenset[str]) -> list[tuple[int, str]]:
+    """(where it starts in `words`, term) of each of `matching` found in `words` (terms
+    separated by single spaces), in order."""
+    padded = f" {words} "  # " term " then finds whole terms; its offsets are the terms'
+    found = []
+    for term in matching:
+        needle = f" {term} "
+        at = padded.find(needle)
+        while at >= 0:
+            found.append((at, term))
+            at = padded.find(needle, at + len(term) + 1)
+    found.sort()
+    return found
 
 
 def _marked(hit: Hit, matching: frozenset[str]) -> list[tuple[int, int, str]]:
@@ -65,13 +79,16 @@ def _marked(hit: Hit, matching: frozenset[str]) -> list[tuple[int, int, str]]:
         return []
     text, starts, words = hit.body, hit.starts, hit.words
     marked: list[tuple[int, int, str]] = []
-    for at in compress(range(len(words)), map(matching.__contains__, words)):
-        start = starts[at]
+    index, counted = 0, 0
+    for place, term in _places(words, matching):
+        index += words.count(" ", counted, place)  # the terms before this one
+        counted = place
+        start = starts[index]
         if marked and start > marked[0][0] + SCAN_CHARACTERS:
             break
         word = WORD.match(text, start)
         # A CJK run's term is one of its character pairs.
-        marked.append((start, start + len(words[at]) if word[1] else word.end(), words[at]))
+        marked.append((start, start + len(term) if word[1] else word.end(), term))
     return marked
 
 
@@ -129,21 +146,10 @@ def snippet(hit: Hit, matching: frozenset[str]) -> dict:
     }
 
 
-def _hit(hit: Hit, matching: frozenset[str]) -> dict:
-    canonical = with_lang(section_url(hit.slug, hit.section), hit.served)
-    return {
-        "article": {
-            "slug": hit.slug,
-            "title": hit.title,
-            "language": hit.served,
-            "url": with_lang(article_url(hit.slug), hit.served),
-        },
-        "section": {"id": hit.section, "heading": hit.heading, "position": hit.position},
-        "language": hit.language,
-        "direction": text_direction(hit.language),
-        "url": canonical,
-        "snippet": snippet(hit, matching),
-    }
+def _entry(hit: Hit, matching: frozenset[str]) -> orjson.Fragment:
+    """A hit as served: its stored members and its snippet."""
+    snippet_json = orjson.dumps(snippet(hit, matching))
+    return orjson.Fragment(b"".join((hit.shown[:-1], b',"snippet":', snippet_json, b"}")))
 
 
 def search_page(store, tag: str, text: str, slug: str | None, page: int) -> Payload:
@@ -162,13 +168,14 @@ def search_page(store, tag: str, text: str, slug: str | None, page: int) -> Payl
     parameters = (("q", text), *((("article", slug),) if slug else ()))
     url = paged_url(SEARCH_PATH, page, parameters)
     matching = _matching(hits, query)
-    entries = [_hit(hit, matching[hit.language]) for hit in hits]
+    entries = [_entry(hit, matching[hit.language]) for hit in hits]
     return store.localized_payload(
         f"{url} [{tag}]",
         with_lang(url, tag),
         served=tag,
         schema=SEARCH_SCHEMA,
         checked=False,
+        gzip_later=True,
         data={
             "query": text,
             "article": slug,
@@ -180,6 +187,6 @@ def search_page(store, tag: str, text: str, slug: str | None, page: int) -> Payl
                 "total_pages": pages,
             },
         },
-        languages=[tag, *(entry["language"] for entry in entries)],
+        languages=[tag, *(hit.language for hit in hits)],
         links=page_links(SEARCH_PATH, parameters, page, pages, tag),
     )

@@ -6,7 +6,8 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 COPY requirements/main.lock requirements/main.lock
 RUN python -m venv /venv \
     && /venv/bin/pip install --require-hashes --no-deps -r requirements/main.lock
-COPY babel.cfg gunicorn.conf.py ./
+# openapi.yaml is served as committed (GET /openapi.yaml).
+COPY babel.cfg gunicorn.conf.py openapi.yaml ./
 COPY service service
 COPY translations translations
 # The settings compiled into the payload store: the service refuses to start with others

@@ -18,7 +18,7 @@ from service.headers import YAML, HeaderPolicy
 from service.host_header import require_valid_host
 from service.i18n import SOURCE_LANGUAGE
 from service.observability import ObservabilityMiddleware, process_metrics, record_store
-from service.openapi import render_document
+from service.openapi import COMMITTED_DOCUMENT
 from service.payloads import current_store
 from service.redirects import redirect_response
 
@@ -50,8 +50,16 @@ class PatientInfoFlask(Flask):
         return super().handle_http_exception(e)
 
 
-def _openapi_payload(app: Flask, policy: HeaderPolicy) -> Payload:
-    return build_payload(render_document(app), SOURCE_LANGUAGE, policy, YAML)
+def _openapi_payload(policy: HeaderPolicy) -> Payload:
+    """The committed openapi.yaml, as served: `make openapi` writes it from the code,
+    and `make openapi-check` fails when it is stale. Rendering it costs 50 ms (its
+    examples are the app's own answers) and depends on the content, so it is not
+    rendered here: every deployment serves the one document, whatever its articles."""
+    try:
+        document = COMMITTED_DOCUMENT.read_bytes()
+    except OSError as error:
+        raise StartupError(f"{COMMITTED_DOCUMENT}: {error.strerror}; run `make openapi`") from None
+    return build_payload(document, SOURCE_LANGUAGE, policy, YAML)
 
 
 def reload_store(app: Flask) -> bool:
@@ -105,7 +113,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.after_request(
             lambda response: current_store().policy.apply_cors_origin(response, request.origin)
         )
-    app.extensions["openapi_document"] = _openapi_payload(app, store.policy)
+    app.extensions["openapi_document"] = _openapi_payload(store.policy)
     metrics = app.extensions["metrics"] = process_metrics() if app.config["METRICS_PORT"] else None
     record_store(metrics, store)
     app.wsgi_app = ObservabilityMiddleware(app.wsgi_app, metrics)  # type: ignore[method-assign]

@@ -25,7 +25,7 @@ from flask import Flask
 
 from service.api.search import MAX_QUERY_CHARACTERS, MAX_QUERY_WORDS
 from service.codes import ICD10CM, SYSTEM_OIDS, SYSTEM_SPELLINGS
-from service.config import SERVICE_VERSION
+from service.config import REPOSITORY_DIR, SERVICE_VERSION
 from service.content.model import CODE_SYSTEMS
 from service.errors import documented_problem_types
 from service.headers import (
@@ -636,6 +636,10 @@ _ReadableDumper.add_representer(
         "tag:yaml.org,2002:str", text, style="|" if "\n" in text else None
     ),
 )
+
+
+# Served at /openapi.yaml as it is committed (service/__init__.py).
+COMMITTED_DOCUMENT = REPOSITORY_DIR / "openapi.yaml"
 
 
 def render_document(app: Flask, *, every_method: bool = False) -> bytes:

@@ -12,6 +12,7 @@ from dockerfile_parse import DockerfileParser
 from service.compiled_store import COMPILED_SETTINGS, compiled_settings
 from service.config import REPOSITORY_DIR, from_environment
 from service.gunicorn_worker import HeadReadingThreadWorker
+from service.openapi import COMMITTED_DOCUMENT
 
 BUILD_TOOLS = re.compile(r"\b(gcc|g\+\+|make|build-essential|clang|cc|pip install)\b")
 
@@ -53,6 +54,12 @@ def test_gunicorn_is_pid_1_in_exec_form(final_stage):
     assert json.loads(entrypoint) == ["gunicorn", "--config", "gunicorn.conf.py"]
     assert not values(final_stage, "CMD")
     assert values(final_stage, "STOPSIGNAL") in ([], ["SIGTERM"])
+
+
+def test_the_image_holds_the_openapi_document_it_serves(build_stage):
+    copied = " ".join(values(build_stage, "COPY")).split()
+    assert COMMITTED_DOCUMENT.name in copied
+    assert COMMITTED_DOCUMENT.parent == REPOSITORY_DIR  # copied to the app's root
 
 
 def test_healthcheck_probes_healthz(final_stage):

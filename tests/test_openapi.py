@@ -1,11 +1,14 @@
 """The OpenAPI document: generated from the code, committed, served byte for byte."""
 
+import shutil
+
 import jsonschema_rs
 import pytest
 import yaml
 from openapi_spec_validator import validate
 
-from service.config import REPOSITORY_DIR
+from service import create_app
+from service.config import PACKAGE_DIR, REPOSITORY_DIR
 from service.errors import (
     BAD_REQUEST,
     METHOD_NOT_ALLOWED,
@@ -36,6 +39,21 @@ def test_served_document_is_byte_identical_to_the_committed_one(client):
     assert response.data == COMMITTED.read_bytes()
     again = client.get("/openapi.yaml", headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_every_deployment_serves_the_committed_document(tmp_path):
+    """Served as committed, not rendered per app: a clinic's own articles change
+    neither the document nor its ETag (its examples are the shipped article's)."""
+    content = tmp_path / "articles"
+    shutil.copytree(PACKAGE_DIR / "content" / "articles", content)
+    (content / "hats.md").write_text(
+        "---\nslug: hats\ntitle: Hats\nclinical_review: not_reviewed\ncodes: []\n---\n\n"
+        "Wide hats shade the face.\n",
+        encoding="utf-8",
+    )
+    client = create_app({"CONTENT_DIR": content}).test_client()
+    assert len(client.get("/v1/articles").get_json()["articles"]) == 2
+    assert client.get("/openapi.yaml").data == COMMITTED.read_bytes()
 
 
 def test_document_is_valid_openapi_3_1():

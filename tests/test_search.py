@@ -22,7 +22,7 @@ from service.compiled_store import StoreError, compile_store, load_store
 from service.config import REPOSITORY_DIR
 from service.content.loader import parse_article_file
 from service.search.index import Query
-from service.search.results import SEARCH_SCHEMA
+from service.search.results import LEAD_CHARACTERS, SEARCH_SCHEMA, SNIPPET_CHARACTERS
 from service.validation import validated_dump
 from tests.helpers import SLUG, compile_catalogs, running_gunicorn, wait_for
 
@@ -328,6 +328,69 @@ def test_gzip_twin_is_compressed_when_first_asked(search, accept_language):
         accept_language,
         "es, en" if accept_language else "en",
     )
+
+
+FILLER = "Plain words fill this long paragraph so that the window has to move along. "
+
+
+@pytest.fixture(scope="module")
+def long_section(tmp_path_factory):
+    """An English article of one long section (about 2,300 characters), with words at
+    known places: where a snippet's window goes is judged from the text."""
+    content = tmp_path_factory.mktemp("long-section") / "articles"
+    shutil.copytree(REPOSITORY_DIR / "service" / "content" / "articles", content)
+    text = "".join(
+        [
+            FILLER * 2,
+            "A glacier is mentioned here alone. ",
+            FILLER * 10,
+            "The glacier meets the fjord and the fjord meets the glacier. ",
+            FILLER * 3,
+            "Only here does the zeppelin appear. ",
+            FILLER * 12,
+            "The last words.",
+        ]
+    )
+    (content / "long.md").write_text(
+        "---\nslug: long\ntitle: Expedition\nclinical_review: not_reviewed\ncodes: []\n---\n\n"
+        + text
+        + "\n",
+        encoding="utf-8",
+    )
+    client = create_app({"CONTENT_DIR": content}).test_client()
+
+    def snippet(q: str) -> dict:
+        (hit,) = client.get(f"/v1/search?q={quote(q)}&article=long").get_json()["hits"]
+        return hit["snippet"]
+
+    return text, snippet
+
+
+def test_a_snippet_moves_to_a_late_match_and_marks_it(long_section):
+    text, snippet = long_section
+    found = snippet("zeppelin")
+    assert found["text"].startswith("…")
+    assert found["text"].endswith("…")
+    assert len(found["text"]) <= SNIPPET_CHARACTERS + 2
+    assert found["text"][1:-1] in text
+    assert highlighted({"snippet": found}) == ["zeppelin"]
+    # About LEAD_CHARACTERS of text before the match, cut at a word's start.
+    assert 0 < found["text"].index("zeppelin") - 1 <= LEAD_CHARACTERS
+
+
+def test_a_snippet_holds_the_most_distinct_words_it_can(long_section):
+    _, snippet = long_section
+    found = snippet("glacier fjord")
+    # Not the first glacier (alone), but the sentence with both words, each marked.
+    assert highlighted({"snippet": found}) == ["glacier", "fjord", "fjord", "glacier"]
+
+
+def test_a_snippet_of_text_without_the_words_is_its_start(long_section):
+    text, snippet = long_section
+    found = snippet("expedition")  # the title only
+    assert found["highlights"] == []
+    assert found["text"].endswith("…")
+    assert text.startswith(found["text"][:-1])
 
 
 @pytest.mark.parametrize("q", ["estria", "estrías"])

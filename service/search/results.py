@@ -11,6 +11,8 @@ a dump and validation per page (tests/test_search.py checks that pages are what 
 schema and its JSON Schema give).
 """
 
+from collections import Counter
+
 import orjson
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -30,11 +32,8 @@ SNIPPET_CHARACTERS = 160
 # A snippet starts about this far before its first match, at a word's start.
 LEAD_CHARACTERS = 30
 ELLIPSIS = "…"
-# A section with more matches than this chooses its snippet among the first ones.
+# A snippet's window is chosen among a section's first matches, this many at most.
 MARKS_CONSIDERED = 32
-# A snippet starts within this many characters of the first match (text past a window
-# from there is never read: most of a long section, when the words come early).
-SCAN_CHARACTERS = 2 * SNIPPET_CHARACTERS
 SEARCH_SCHEMA = schemas.SearchResultsSchema()
 
 
@@ -72,20 +71,17 @@ def _places(words: str, matching: frozenset[str]) -> list[tuple[int, str]]:
 
 
 def _marked(hit: Hit, matching: frozenset[str]) -> list[tuple[int, int, str]]:
-    """(start, end, term) of each word of the hit's text among `matching`, from the
-    places the index stored. Reading stops SCAN_CHARACTERS after the first match: the
-    snippet's window starts among the matches before that."""
+    """(start, end, term) of the first MARKS_CONSIDERED words of the hit's text among
+    `matching`, from the places the index stored."""
     if not matching:
         return []
     text, starts, words = hit.body, hit.starts, hit.words
     marked: list[tuple[int, int, str]] = []
     index, counted = 0, 0
-    for place, term in _places(words, matching):
+    for place, term in _places(words, matching)[:MARKS_CONSIDERED]:
         index += words.count(" ", counted, place)  # the terms before this one
         counted = place
         start = starts[index]
-        if marked and start > marked[0][0] + SCAN_CHARACTERS:
-            break
         word = WORD.match(text, start)
         # A CJK run's term is one of its character pairs.
         marked.append((start, start + len(term) if word[1] else word.end(), term))
@@ -104,18 +100,20 @@ def _merged(spans: list[tuple[int, int]]) -> list[dict]:
 
 
 def _window_start(marked: list[tuple[int, int, str]]) -> int:
-    """The place of the match whose window holds the most distinct matched terms, among
-    the first MARKS_CONSIDERED within SNIPPET_CHARACTERS of the first (so every match in
-    the window chosen was read: see SCAN_CHARACTERS)."""
+    """The place of the first match whose window holds the most distinct matched terms
+    (the windows slide over the matches: each match enters and leaves once)."""
     reach = SNIPPET_CHARACTERS - LEAD_CHARACTERS
-    last_start = marked[0][0] + SNIPPET_CHARACTERS
-    best, best_terms = 0, 0
-    for at, (start, _, _) in enumerate(marked[:MARKS_CONSIDERED]):
-        if start > last_start:
-            break
-        held = len({term for _, end, term in marked[at:] if end <= start + reach})
-        if held > best_terms:
-            best, best_terms = at, held
+    held: Counter[str] = Counter()
+    best, best_terms, entering = 0, 0, 0
+    for at, (start, _, term) in enumerate(marked):
+        while entering < len(marked) and (entering <= at or marked[entering][1] <= start + reach):
+            held[marked[entering][2]] += 1
+            entering += 1
+        if len(held) > best_terms:
+            best, best_terms = at, len(held)
+        held[term] -= 1
+        if not held[term]:
+            del held[term]
     return marked[best][0]
 
 

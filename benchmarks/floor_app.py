@@ -3,25 +3,35 @@
 Body and headers are the service's own answer to the sample request, captured once at
 start-up through its test client, so the floor sends exactly what the section endpoint
 sends while running none of the service's code per request.
+
+The rotating floor is the same over a corpus: the sample section of every article,
+captured the same way (in Spanish) and looked up by slug, whatever the Accept-Language:
+what Flask and gunicorn alone cost when requests rotate over 1,000 articles and 10,000
+headers, as the service's rotating case does.
 """
 
 from flask import Flask, Response
+from flask.testing import FlaskClient
 
-from benchmarks.sample import ACCEPT_LANGUAGE, SECTION_PATH, SECTION_RULE
+from benchmarks.sample import ACCEPT_LANGUAGE, SECTION_ID, SECTION_PATH, SECTION_RULE
 from service import create_app as create_service_app
+from service.urls import section_url
+
+Answer = tuple[bytes, list[tuple[str, str]]]
 
 
-def capture_section() -> tuple[bytes, list[tuple[str, str]]]:
-    """The service's body and headers for the sample request (Content-Length left out)."""
-    response = (
-        create_service_app()
-        .test_client()
-        .get(SECTION_PATH, headers={"Accept-Language": ACCEPT_LANGUAGE})
-    )
+def capture(client: FlaskClient, path: str, accept_language: str) -> Answer:
+    """The service's body and headers for a request (Content-Length left out)."""
+    response = client.get(path, headers={"Accept-Language": accept_language})
     if response.status_code != 200:
-        raise RuntimeError(f"{SECTION_PATH}: the service answered {response.status}")
+        raise RuntimeError(f"{path}: the service answered {response.status}")
     headers = [(name, value) for name, value in response.headers if name != "Content-Length"]
     return response.get_data(), headers
+
+
+def capture_section() -> Answer:
+    """The service's answer to the sample request."""
+    return capture(create_service_app().test_client(), SECTION_PATH, ACCEPT_LANGUAGE)
 
 
 def create_app() -> Flask:
@@ -31,6 +41,26 @@ def create_app() -> Flask:
 
     @app.get(SECTION_RULE)
     def constant_section(slug: str, section_id: str):
+        return Response(body, headers=headers)
+
+    return app
+
+
+def create_rotating_app() -> Flask:
+    """Create the rotating floor over the corpus the environment names: every article's
+    sample section, prebuilt, on the section's URL rule."""
+    client = create_service_app().test_client()
+    pages = client.get("/v1/articles").get_json()["pagination"]["total_pages"]
+    answers = {}
+    for page in range(1, pages + 1):
+        for article in client.get(f"/v1/articles?page={page}").get_json()["articles"]:
+            path = section_url(article["slug"], SECTION_ID)
+            answers[article["slug"]] = capture(client, path, "es")
+    app = Flask(__name__, static_folder=None)
+
+    @app.get(SECTION_RULE)
+    def prebuilt_section(slug: str, section_id: str):
+        body, headers = answers[slug]
         return Response(body, headers=headers)
 
     return app

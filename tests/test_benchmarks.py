@@ -12,6 +12,7 @@ import sys
 
 import pytest
 
+from benchmarks.floor_app import create_rotating_app
 from benchmarks.load import TOOLS_MISSING, Measured, rotating_accept_languages
 from benchmarks.make_corpus import COMPLETE, coverage, synthetic_slug, write_corpus
 from benchmarks.nginx import NGINX, NGINX_MISSING
@@ -115,6 +116,19 @@ def test_the_synthetic_corpus_loads_each_article_in_the_languages_it_is_translat
             section.get_json()["paragraphs"]
             == (shipped.get(f"{SECTION_PATH}?lang={tag}").get_json()["paragraphs"])
         )
+
+
+def test_the_rotating_floor_sends_each_articles_section_as_the_service_does(tmp_path, monkeypatch):
+    content_dir, translations_dir = write_corpus(tmp_path, 3)
+    monkeypatch.setenv("CONTENT_DIR", str(content_dir))
+    monkeypatch.setenv("TRANSLATIONS_DIR", str(translations_dir))
+    floor = create_rotating_app().test_client()
+    service = create_app().test_client()
+    for number, accept_language in zip((1, 2, 3), rotating_accept_languages(), strict=False):
+        path = section_url(synthetic_slug(number), SECTION_ID)
+        prebuilt = floor.get(path, headers={"Accept-Language": accept_language})
+        assert prebuilt.data == service.get(path, headers={"Accept-Language": "es"}).data
+        assert prebuilt.headers["Content-Language"] == "es"
 
 
 def test_rotating_accept_languages_are_distinct_and_all_negotiate_spanish(app):

@@ -369,7 +369,9 @@ def bench_corpus(
                         path,
                         work_dir,
                         STARTUP_TIMEOUT,
-                        **corpus,
+                        CONTENT_DIR=corpus["CONTENT_DIR"],
+                        TRANSLATIONS_DIR=corpus["TRANSLATIONS_DIR"],
+                        STORE_PATH=corpus["STORE_PATH"],
                     )
                 )
                 run.rotating_floor = Measured(rotating_floor, rotating_case(run.articles))

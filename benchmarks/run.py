@@ -314,6 +314,22 @@ def search_index_dir(store_path: Path) -> Path:
     return store_path.with_name(json.loads(header)["search_index"])
 
 
+def corpus_server(
+    name: str, app: str | None, probe_path: str, work_dir: Path, corpus: dict[str, str]
+) -> contextlib.AbstractContextManager[Server]:
+    """A server (the service, or `app`) over a corpus, its settings passed by name."""
+    return running_server(
+        name,
+        app,
+        probe_path,
+        work_dir,
+        STARTUP_TIMEOUT,
+        CONTENT_DIR=corpus["CONTENT_DIR"],
+        TRANSLATIONS_DIR=corpus["TRANSLATIONS_DIR"],
+        STORE_PATH=corpus["STORE_PATH"],
+    )
+
+
 def bench_corpus(
     work_dir: Path,
 ) -> tuple[list[list[str]], list[Target], list[CorpusRun], SearchBench | None]:
@@ -343,16 +359,7 @@ def bench_corpus(
             path = section_url(synthetic_slug(1), SECTION_ID)  # complete in every language
             try:
                 server = stack.enter_context(
-                    running_server(
-                        f"corpus-{run.articles}",
-                        None,
-                        path,
-                        work_dir,
-                        STARTUP_TIMEOUT,
-                        CONTENT_DIR=corpus["CONTENT_DIR"],
-                        TRANSLATIONS_DIR=corpus["TRANSLATIONS_DIR"],
-                        STORE_PATH=corpus["STORE_PATH"],
-                    )
+                    corpus_server(f"corpus-{run.articles}", None, path, work_dir, corpus)
                 )
             except (TimeoutError, RuntimeError) as error:
                 run.failure = str(error)
@@ -363,15 +370,8 @@ def bench_corpus(
             if run is runs[-1]:
                 run.rotating = Measured(server, rotating_case(run.articles))
                 rotating_floor = stack.enter_context(
-                    running_server(
-                        f"floor-corpus-{run.articles}",
-                        ROTATING_FLOOR_APP,
-                        path,
-                        work_dir,
-                        STARTUP_TIMEOUT,
-                        CONTENT_DIR=corpus["CONTENT_DIR"],
-                        TRANSLATIONS_DIR=corpus["TRANSLATIONS_DIR"],
-                        STORE_PATH=corpus["STORE_PATH"],
+                    corpus_server(
+                        f"floor-corpus-{run.articles}", ROTATING_FLOOR_APP, path, work_dir, corpus
                     )
                 )
                 run.rotating_floor = Measured(rotating_floor, rotating_case(run.articles))

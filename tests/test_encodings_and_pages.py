@@ -6,6 +6,9 @@ import json
 import pytest
 
 from service import create_app
+from service.encoding import build_payload
+from service.encodings import accepted_codings
+from service.headers import JSON
 from tests.helpers import OFFERED_LANGUAGES, SLUG, make_article_copies
 
 ARTICLE = f"/v1/articles/{SLUG}"
@@ -82,6 +85,30 @@ def test_a_406_for_encoding_is_in_the_negotiated_language(client):
     problem = response.get_json()
     assert problem["language"] == "es"
     assert problem["title"] == "Error en la solicitud"
+
+
+@pytest.mark.parametrize(
+    "accept_encoding", ["gzip", "identity;q=0, gzip", "", "gzip;q=0", "identity;q=0"]
+)
+def test_a_payload_compressed_later_answers_as_one_compressed_when_built(app, accept_encoding):
+    """A per-request payload (gzip_later) picks the same coding, bytes and headers as
+    one compressed when built, through any path that serves it."""
+    body = json.dumps({"text": "stretch marks " * 200}).encode()
+    policy = app.extensions["payload_store"].policy
+    now, later = (
+        build_payload(body, "en", policy, JSON, gzip_later=lazy) for lazy in (False, True)
+    )
+    assert later.gzip is None
+    assert later.has_gzip
+    codings = accepted_codings(accept_encoding)
+    chosen, expected = later.encoded(codings), now.encoded(codings)
+    assert (chosen is None) == (expected is None) == (accept_encoding == "identity;q=0")
+    if expected is not None:
+        assert (chosen.body, chosen.etag, chosen.headers) == (
+            expected.body,
+            expected.etag,
+            expected.headers,
+        )
 
 
 def test_small_bodies_are_never_compressed(client):

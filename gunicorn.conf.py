@@ -66,7 +66,13 @@ worker_class = "service.gunicorn_worker.HeadReadingThreadWorker"
 # p99 3.5 ms; 4: 3,564-3,597, p99 6.0-6.5 ms; 8: 3,728-3,760, p99 20-21 ms. More threads
 # only queue on the GIL (the tail grows faster than throughput); 4 keeps p99 near the
 # framework floor's (issue 5). A thread is busy only while it serves a request whose
-# head has fully arrived, so slow clients take none of them.
+# head has fully arrived, so slow clients take none of them. Search (about 1 ms a
+# request) shows the same trade more sharply, rotating one-word queries at 1,000
+# articles: 4 threads 990-1,100 req/s, p99 27-29 ms; 2: p99 14 ms; 1: 1,060-1,080
+# req/s, p99 12-15 ms. Fewer threads would halve every tail, at a few percent of
+# section throughput and with fewer threads for slow readers of large answers
+# (bundles, long list pages) when no buffering proxy is in front: kept at 4 until the
+# team decides (README, Performance).
 threads = _environment_integer("THREADS", 4)
 preload_app = True
 wsgi_app = "service.wsgi:app"

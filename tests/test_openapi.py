@@ -24,6 +24,7 @@ from service.openapi_examples import (
     EXAMPLE_SLUG,
     PROBLEM_EXAMPLES,
 )
+from tests.helpers import SLUG
 
 COMMITTED = REPOSITORY_DIR / "openapi.yaml"
 
@@ -42,17 +43,23 @@ def test_served_document_is_byte_identical_to_the_committed_one(client):
 
 
 def test_every_deployment_serves_the_committed_document(tmp_path):
-    """Served as committed, not rendered per app: a clinic's own articles change
-    neither the document nor its ETag (its examples are the shipped article's)."""
+    """Served as committed, not rendered per app: a clinic's own content changes neither
+    the document nor its ETag, though the examples a render makes would change with it
+    (they are the app's own answers)."""
     content = tmp_path / "articles"
     shutil.copytree(PACKAGE_DIR / "content" / "articles", content)
-    (content / "hats.md").write_text(
-        "---\nslug: hats\ntitle: Hats\nclinical_review: not_reviewed\ncodes: []\n---\n\n"
-        "Wide hats shade the face.\n",
+    edited = content / f"{SLUG}.md"
+    edited.write_text(
+        edited.read_text(encoding="utf-8").replace(
+            "attribution: Project seed text", "attribution: A clinic's copy of seed text", 1
+        ),
         encoding="utf-8",
     )
-    client = create_app({"CONTENT_DIR": content}).test_client()
-    assert len(client.get("/v1/articles").get_json()["articles"]) == 2
+    app = create_app({"CONTENT_DIR": content})
+    client = app.test_client()
+    article = client.get(f"/v1/articles/{SLUG}").get_json()
+    assert article["attribution"].startswith("A clinic's copy")
+    assert render_document(app) != COMMITTED.read_bytes()
     assert client.get("/openapi.yaml").data == COMMITTED.read_bytes()
 
 

@@ -4,6 +4,7 @@ header, computed once (at start-up, or once per distinct query)."""
 import functools
 import gzip
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from service.config import StartupError
@@ -53,11 +54,14 @@ class Payload:
     def has_gzip(self) -> bool:
         return self.gzip is not None or self.gzip_later
 
-    def encoded(self, codings: AcceptedCodings) -> Encoded | None:
-        """The encoding the request accepts, gzip first; None when none is (a 406)."""
+    def encoded(
+        self, codings: AcceptedCodings, zipper: "Callable[[Payload], Encoded] | None" = None
+    ) -> Encoded | None:
+        """The encoding the request accepts, gzip first; None when none is (a 406). A
+        `gzip_later` twin is made by `zipper` (a memo of `zipped`), else anew."""
         gzip = self.gzip
         if gzip is None and self.gzip_later and codings.gzip:
-            gzip = self.zipped()
+            gzip = zipper(self) if zipper else self.zipped()
         return codings.choose(self.identity, gzip)
 
     def zipped(self) -> Encoded:

@@ -317,9 +317,7 @@ class PayloadStore:
             if coding == "gzip":
                 return self._gzip_with_requested_language(payload, requested)
             return payload.with_requested_language(requested) if coding else None
-        if payload.gzip_later and codings.gzip:
-            return self._zipped(payload)
-        return payload.encoded(codings)
+        return payload.encoded(codings, self._zipped)
 
     def public_url(self, path: str) -> str:
         """A link for documents read away from the service: absolute with PUBLIC_BASE_URL,

@@ -411,15 +411,19 @@ def bench_corpus(
         else [f"{run.articles:,}", *["-"] * 8, f"not measured: {run.failure}"]
         for run in runs
     ]
-    notes = {
-        "rotating": "rotating over every article and 10,000 Accept-Language values",
-        "rotating_floor": "the same rotation, to the rotating floor (prebuilt bytes per article)",
-    }
-    for attribute, note in notes.items():
-        if measured := getattr(runs[-1], attribute):
+    largest = runs[-1]
+    rotations = (
+        (largest.rotating, "rotating over every article and 10,000 Accept-Language values"),
+        (
+            largest.rotating_floor,
+            "the same rotation, to the rotating floor (prebuilt bytes per article)",
+        ),
+    )
+    for measured, note in rotations:
+        if measured:
             rows.append(
                 [
-                    f"{runs[-1].articles:,}",
+                    f"{largest.articles:,}",
                     *["-"] * 5,
                     f"{measured.median_rps:,.0f}",
                     f"{measured.median_p99:.2f}",

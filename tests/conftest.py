@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from service import create_app
-from tests.helpers import SHIPPED_TRANSLATIONS
+from tests.helpers import SHIPPED_TRANSLATIONS, launched_chromium
 
 
 @pytest.fixture(scope="session")
@@ -28,3 +28,10 @@ def translations_copy(tmp_path) -> Path:
     target = tmp_path / "translations"
     shutil.copytree(SHIPPED_TRANSLATIONS, target)
     return target
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, for one module's browser tests."""
+    with launched_chromium() as chromium:
+        yield chromium

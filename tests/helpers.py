@@ -4,6 +4,7 @@ them, gunicorn on loopback, waiting on a condition, and the negotiation tables.
 The one module tests import helpers from (conftest.py holds only fixtures)."""
 
 import contextlib
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -53,6 +54,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def environment_for_make(*left_out: str) -> dict[str, str]:
+    """This process's environment for a make run of its own: without the make flags of
+    a `make test` around it (its -j, its variables), nor `left_out`."""
+    dropped = {*left_out, "MAKEFLAGS", "MFLAGS", "MAKELEVEL"}
+    return {name: value for name, value in os.environ.items() if name not in dropped}
 
 
 @contextlib.contextmanager

@@ -16,7 +16,13 @@ from pathlib import Path
 import pytest
 
 from service.config import REPOSITORY_DIR
-from tests.helpers import SECTION_IDS, SLUG, make_article_copies, running_gunicorn
+from tests.helpers import (
+    SECTION_IDS,
+    SLUG,
+    environment_for_make,
+    make_article_copies,
+    running_gunicorn,
+)
 
 pytestmark = pytest.mark.clients
 
@@ -86,15 +92,10 @@ def run(command: str, origin: str = README_ORIGIN, **options) -> subprocess.Comp
     command = command.replace(".venv/bin/python", sys.executable).replace(README_ORIGIN, origin)
     if command == MAKE_CLIENTS:
         command += f" VENV={venv} --assume-old={venv}/.installed-dev"
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}
-    }
     return subprocess.run(
         ["bash", "-c", command],
         cwd=REPOSITORY_DIR,
-        env=environment,
+        env=environment_for_make(),
         capture_output=True,
         text=True,
         check=False,

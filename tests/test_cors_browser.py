@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 from service.config import REPOSITORY_DIR
-from tests.helpers import CHROMIUM, launched_chromium, make_article_copies, running_gunicorn
+from tests.helpers import CHROMIUM, make_article_copies, running_gunicorn
 
 pytestmark = pytest.mark.clients
 
@@ -66,12 +66,6 @@ def api(tmp_path_factory, origins):
         CORS_ALLOWED_ORIGINS=origins[0],
     ) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launched_chromium() as chromium:
-        yield chromium
 
 
 def portal_report(browser, origin: str, api_url: str) -> tuple[dict, list[str]]:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from service.config import REPOSITORY_DIR
-from tests.helpers import SHIPPED_TRANSLATIONS
+from tests.helpers import SHIPPED_TRANSLATIONS, environment_for_make
 
 RUN_SETTINGS = ("HOST", "PORT", "WEB_CONCURRENCY", "THREADS")
 LOCK_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)", re.MULTILINE)
@@ -24,16 +24,11 @@ pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs make
 
 def make(*arguments: str, check: bool = False, **run_options) -> subprocess.CompletedProcess:
     """Run make in the repository, without the caller's run settings or make flags."""
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in {*RUN_SETTINGS, "MAKEFLAGS", "MFLAGS", "MAKELEVEL"}
-    }
     return subprocess.run(
         ["make", "--no-print-directory", *arguments],
         check=check,
         cwd=REPOSITORY_DIR,
-        env=environment,
+        env=environment_for_make(*RUN_SETTINGS),
         capture_output=True,
         text=True,
         timeout=30,

@@ -20,7 +20,6 @@ from tests.helpers import (
     SHIPPED_TRANSLATIONS,
     SLUG,
     compile_catalogs,
-    launched_chromium,
     make_every_construct_catalog,
     make_preview_content,
     running_gunicorn,
@@ -76,12 +75,6 @@ def server(tmp_path_factory, preview_content):
         TRANSLATIONS_DIR=str(translations),
     ) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launched_chromium() as chromium:
-        yield chromium
 
 
 class Visit:

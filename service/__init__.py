@@ -9,6 +9,7 @@ from werkzeug.routing import RequestRedirect
 from service import config as service_config
 from service import preview
 from service.api import meta, v1
+from service.api.shortcut import ArticleShortcut
 from service.cli import register_commands
 from service.compiled_store import serving_store
 from service.config import StartupError
@@ -116,6 +117,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["openapi_document"] = _openapi_payload(store.policy)
     metrics = app.extensions["metrics"] = process_metrics() if app.config["METRICS_PORT"] else None
     record_store(metrics, store)
-    app.wsgi_app = ObservabilityMiddleware(app.wsgi_app, metrics)  # type: ignore[method-assign]
+    app.wsgi_app = ObservabilityMiddleware(  # type: ignore[method-assign]
+        ArticleShortcut(app, app.wsgi_app), metrics
+    )
     register_commands(app)
     return app

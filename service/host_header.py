@@ -33,11 +33,15 @@ def is_valid_host(value: str) -> bool:
     return "%" not in literal  # a zone id is not allowed in a URI's IP-literal
 
 
+def has_valid_host(environ) -> bool:
+    """Whether a request's Host is as RFC 9112 asks (absent only before HTTP/1.1)."""
+    host = environ.get("HTTP_HOST")
+    if host is None:
+        return environ.get("SERVER_PROTOCOL") != "HTTP/1.1"
+    return is_valid_host(host)
+
+
 def require_valid_host():
     """Answer 400 (problem+json) before any view when the Host header is wrong."""
-    host = request.environ.get("HTTP_HOST")
-    if host is None:
-        if request.environ.get("SERVER_PROTOCOL") == "HTTP/1.1":
-            raise Problem(INVALID_HOST)
-    elif not is_valid_host(host):
+    if not has_valid_host(request.environ):
         raise Problem(INVALID_HOST)

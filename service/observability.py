@@ -87,9 +87,12 @@ def request_id_for(environ) -> str:
 
 
 def matched_route(environ) -> str:
-    """The URL rule Flask matched, read from the request object werkzeug keeps in the
-    environ (its documented `populate_request`) until Flask pops the request context,
-    after start_response: so read it there. "unmatched" when no rule matched."""
+    """The URL rule the request matched: as api/shortcut.py left it in the environ, or
+    as Flask matched it, read from the request object werkzeug keeps in the environ
+    (its documented `populate_request`) until Flask pops the request context, after
+    start_response: so read it there. "unmatched" when no rule matched."""
+    if ROUTE in environ:
+        return environ[ROUTE]
     flask_request = environ.get("werkzeug.request")
     rule = flask_request.url_rule if flask_request is not None else None
     return rule.rule if rule is not None else "unmatched"

@@ -55,7 +55,8 @@ class StoredResponse(Response):
     after the stored ones; what is stored is `stored_headers`, and `sent_headers` is the
     whole list as sent. An `after_request` hook that must see or change a stored header
     (Content-Type, ETag, Vary...) cannot do it here: change `HeaderPolicy` or
-    `build_payload`, where they are made once."""
+    `build_payload`, where they are made once. And no hook runs at all for the article
+    resources api/shortcut.py answers before Flask (its tests fail on a new hook)."""
 
     default_mimetype = None  # Content-Type is a stored header (a 304 has none)
     automatically_set_content_length = False  # so is Content-Length
@@ -88,10 +89,11 @@ def send(encoded: Encoded | None, environ=None, chunks: Iterable[bytes] | None =
     return StoredResponse(200, encoded.headers, encoded.body if chunks is None else chunks)
 
 
-def send_payload(payload: Payload) -> Response:
+def send_payload(payload: Payload, environ=None) -> Response:
     """Answer with a payload that is not negotiated by language (only by encoding)."""
-    codings = accepted_codings(request.environ.get("HTTP_ACCEPT_ENCODING", ""))
-    return send(payload.encoded(codings))
+    environ = environ or request.environ
+    codings = accepted_codings(environ.get("HTTP_ACCEPT_ENCODING", ""))
+    return send(payload.encoded(codings), environ)
 
 
 def _negotiate(store: PayloadStore, environ, lang_values=None) -> Negotiation:
@@ -151,12 +153,19 @@ def acceptable_media_type(available: tuple[str, ...] = (JSON,), environ=None) ->
 
 
 def serve(key: ResourceKey) -> Response:
-    """Serve an article resource in the request's type and in the first language the
-    request accepts among those the article is available in.
+    """Serve an article resource (the Flask views' way in; see answer_article_resource)."""
+    return answer_article_resource(current_store(), request.environ, key)
 
-    The hot path: the store and the environ are looked up once (each context-local
-    lookup costs about a microsecond) and passed along."""
-    store, environ = current_store(), request.environ
+
+def answer_article_resource(store: PayloadStore, environ, key: ResourceKey) -> Response:
+    """An article resource in the request's type and in the first language the request
+    accepts among those the article is available in; a Problem for anything else.
+
+    The hot path, and the one implementation of it: the Flask views call it through
+    `serve`, and api/shortcut.py calls it before Flask's dispatch. So it reads the
+    store and the WSGI environ it is given, not Flask's app context, and Flask's
+    request only for a query string's `lang` (requests with a query string are left
+    to Flask by the shortcut)."""
     negotiation = _checked(_negotiate(store, environ))
     available = store.available.get(key.slug)
     if available is None:
@@ -171,7 +180,7 @@ def serve(key: ResourceKey) -> Response:
     media_type = acceptable_media_type(MEDIA_TYPES_BY_KIND.get(key.kind, (JSON,)), environ)
     if media_type != JSON:
         # JSON-LD and FHIR have no `requested_language` member: only encoding varies.
-        return send_payload(store.alternate(key, served, media_type))
+        return send_payload(store.alternate(key, served, media_type), environ)
     return _send_negotiated(store, environ, payload, negotiation)
 
 

@@ -96,10 +96,16 @@ def send_payload(payload: Payload, environ=None) -> Response:
     return send(payload.encoded(codings), environ)
 
 
+def query_lang_values(parsed_request) -> tuple[str, ...]:
+    """The `lang` values of a request's query string, as werkzeug parses it: Flask's
+    request, or one api/shortcut.py makes from the environ with Flask's request class.
+    (Callers skip it when there is no query string: parsing nothing costs a microsecond.)"""
+    return tuple(parsed_request.args.getlist("lang"))
+
+
 def _negotiate(store: PayloadStore, environ, lang_values=None) -> Negotiation:
     if lang_values is None:
-        has_query = environ.get("QUERY_STRING")
-        lang_values = tuple(request.args.getlist("lang")) if has_query else ()
+        lang_values = query_lang_values(request) if environ.get("QUERY_STRING") else ()
     negotiation = store.negotiator.negotiate(lang_values, environ.get("HTTP_ACCEPT_LANGUAGE", ""))
     environ[REQUESTED_LANGUAGE] = negotiation.requested
     environ[SERVED_LANGUAGE] = negotiation.served
@@ -154,19 +160,22 @@ def acceptable_media_type(available: tuple[str, ...] = (JSON,), environ=None) ->
 
 def serve(key: ResourceKey) -> Response:
     """Serve an article resource (the Flask views' way in; see answer_article_resource)."""
-    return answer_article_resource(current_store(), request.environ, key)
+    environ = request.environ
+    lang_values = query_lang_values(request) if environ.get("QUERY_STRING") else ()
+    return answer_article_resource(current_store(), environ, key, lang_values)
 
 
-def answer_article_resource(store: PayloadStore, environ, key: ResourceKey) -> Response:
+def answer_article_resource(
+    store: PayloadStore, environ, key: ResourceKey, lang_values: tuple[str, ...]
+) -> Response:
     """An article resource in the request's type and in the first language the request
-    accepts among those the article is available in; a Problem for anything else.
+    accepts among those the article is available in (its `lang` query values given);
+    a Problem for anything else.
 
     The hot path, and the one implementation of it: the Flask views call it through
-    `serve`, and api/shortcut.py calls it before Flask's dispatch. So it reads the
-    store and the WSGI environ it is given, not Flask's app context, and Flask's
-    request only for a query string's `lang` (requests with a query string are left
-    to Flask by the shortcut)."""
-    negotiation = _checked(_negotiate(store, environ))
+    `serve`, and api/shortcut.py calls it before Flask's dispatch. So it reads only the
+    store and the WSGI environ it is given, never Flask's request or app context."""
+    negotiation = _checked(_negotiate(store, environ, lang_values))
     available = store.available.get(key.slug)
     if available is None:
         if withdrawal := store.withdrawn.get(key.slug):

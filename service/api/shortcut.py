@@ -1,16 +1,17 @@
 """Article resources answered before Flask's dispatch: the hot path, made short.
 
-GET or HEAD of an article, its section index or one section, with no query string, is
-answered here from the payload store by the function the Flask views call
-(`serving.answer_article_resource`), without Flask's request and app contexts, URL
-adapter, hooks and signals, which cost more than the rest of the answer (in process,
-a section request over 1,000 articles and 10,000 Accept-Language values: 68 -> 19 us;
-`make bench`, README "Benchmark"). Everything else goes to Flask as it came, and
-Flask answers it as it would without this: a query string, a path or Host it might
-refuse or redirect, a listed-origin CORS request (an `after_request` hook adds its
-header), and any Problem the answer raises (an unknown or withdrawn article, a bad
-header, 406): errors, redirects and OPTIONS keep their one implementation, and a
-request the shortcut gives up on costs only the few microseconds it took to do so.
+GET or HEAD of an article, its section index or one section is answered here from the
+payload store by the function the Flask views call (`serving.answer_article_resource`),
+without Flask's request and app contexts, URL adapter, hooks and signals, which cost
+more than the rest of the answer (in process, a section request over 1,000 articles
+and 10,000 Accept-Language values: 68 -> 19 us; `make bench`, README "Benchmark"). A
+query string's `lang` values are parsed by Flask's own request class, unbound.
+Everything else goes to Flask as it came, and Flask answers it as it would without
+this: a path or Host it might refuse or redirect, a listed-origin CORS request (an
+`after_request` hook adds its header), and any Problem the answer raises (an unknown or
+withdrawn article, a bad `lang` or header, 406): errors, redirects and OPTIONS keep
+their one implementation, and a request the shortcut gives up on costs only the few
+microseconds it took to do so.
 
 `ROUTES` must route as Flask does: tests/test_shortcut.py checks each against the
 app's URL map, and that both ways give the same status, headers and body.
@@ -20,7 +21,7 @@ import re
 
 from flask import Flask
 
-from service.api.serving import answer_article_resource
+from service.api.serving import answer_article_resource, query_lang_values
 from service.host_header import has_valid_host
 from service.observability import ROUTE
 from service.urls import ResourceKey
@@ -51,8 +52,8 @@ def resource_key(path: str) -> ResourceKey | None:
 
 
 class ArticleShortcut:
-    """WSGI middleware in front of Flask's own (`app.wsgi_app`), answering the plain
-    requests for article resources itself."""
+    """WSGI middleware in front of Flask's own (`app.wsgi_app`), answering the requests
+    for article resources that need nothing of Flask's itself."""
 
     def __init__(self, app: Flask, flask_wsgi_app):
         self.app = app
@@ -65,9 +66,9 @@ class ArticleShortcut:
         return response(environ, start_response)
 
     def _answer(self, environ):
-        """The stored answer to a plain request for an article resource, or None for
-        Flask to answer."""
-        if environ["REQUEST_METHOD"] not in _METHODS or environ.get("QUERY_STRING"):
+        """The stored answer to a request for an article resource, or None for Flask to
+        answer."""
+        if environ["REQUEST_METHOD"] not in _METHODS:
             return None
         key = resource_key(environ.get("PATH_INFO", ""))
         if key is None or not has_valid_host(environ):
@@ -76,7 +77,12 @@ class ArticleShortcut:
         if "HTTP_ORIGIN" in environ and not store.policy.any_origin:
             return None
         try:
-            response = answer_article_resource(store, environ, key)
+            lang_values = (
+                query_lang_values(self.app.request_class(environ, populate_request=False))
+                if environ.get("QUERY_STRING")
+                else ()
+            )
+            response = answer_article_resource(store, environ, key, lang_values)
         except Exception:  # a Problem, mostly: Flask answers it again, with its handlers
             return None
         environ[ROUTE] = ROUTES[key.kind]

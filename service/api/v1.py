@@ -100,9 +100,9 @@ def search_articles():
     return serve_search()
 
 
-# The next three routes' plain GET and HEAD requests (no query string) are answered by
-# api/shortcut.py before Flask's dispatch, through the same serve path; these views
-# answer the rest (a `lang` query, errors, a listed-origin CORS request).
+# The next three routes' GET and HEAD requests are answered by api/shortcut.py before
+# Flask's dispatch, through the same serve path; these views answer what it leaves to
+# Flask (errors of any kind, a listed-origin CORS request).
 @bp.get("/articles/<slug>")
 def get_article(slug: str):
     """Get one article.

@@ -187,7 +187,7 @@ weblate-e2e: $(DEV) $(WEBLATE_INSTALLED)  ## Weblate round trip: translate in We
 	WEBLATE_VENV='$(CURDIR)/$(WEBLATE_VENV)' $(BIN)/pytest -p no:cacheprovider -s \
 		--timeout $(WEBLATE_E2E_TIMEOUT) tests/weblate_round_trip.py
 
-bench: translations  ## Benchmark the service against the Flask floor (needs wrk and ab; ~8 min).
+bench: translations  ## Benchmark the service against the Flask floor (needs wrk and ab; ~9 min).
 	$(BIN)/python -m benchmarks.run
 
 soak: translations  ## 200,000 requests against one worker: zero errors, RSS growth <= 5 MB (~2 min).

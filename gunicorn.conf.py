@@ -72,7 +72,7 @@ worker_class = "service.gunicorn_worker.HeadReadingThreadWorker"
 # req/s, p99 12-15 ms. Fewer threads would halve every tail, at a few percent of
 # section throughput and with fewer threads for slow readers of large answers
 # (bundles, long list pages) when no buffering proxy is in front: kept at 4 until the
-# team decides (README, Performance).
+# team decides (README, Benchmark).
 threads = _environment_integer("THREADS", 4)
 preload_app = True
 wsgi_app = "service.wsgi:app"

@@ -103,9 +103,14 @@ def query_lang_values(parsed_request) -> tuple[str, ...]:
     return tuple(parsed_request.args.getlist("lang"))
 
 
+def _requested_lang_values(environ) -> tuple[str, ...]:
+    """The `lang` values of Flask's current request (whose environ this is)."""
+    return query_lang_values(request) if environ.get("QUERY_STRING") else ()
+
+
 def _negotiate(store: PayloadStore, environ, lang_values=None) -> Negotiation:
     if lang_values is None:
-        lang_values = query_lang_values(request) if environ.get("QUERY_STRING") else ()
+        lang_values = _requested_lang_values(environ)
     negotiation = store.negotiator.negotiate(lang_values, environ.get("HTTP_ACCEPT_LANGUAGE", ""))
     environ[REQUESTED_LANGUAGE] = negotiation.requested
     environ[SERVED_LANGUAGE] = negotiation.served
@@ -161,8 +166,7 @@ def acceptable_media_type(available: tuple[str, ...] = (JSON,), environ=None) ->
 def serve(key: ResourceKey) -> Response:
     """Serve an article resource (the Flask views' way in; see answer_article_resource)."""
     environ = request.environ
-    lang_values = query_lang_values(request) if environ.get("QUERY_STRING") else ()
-    return answer_article_resource(current_store(), environ, key, lang_values)
+    return answer_article_resource(current_store(), environ, key, _requested_lang_values(environ))
 
 
 def answer_article_resource(
